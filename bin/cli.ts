@@ -1,0 +1,42 @@
+/** Shared command-line plumbing: argument parsing and the report of a bad catalog. */
+import { CatalogError, formatIssue } from '../lib/catalog/errors';
+
+/** Runs a command; a `CatalogError` is printed issue by issue and exits 1, other errors exit 2. */
+export function runCli(main: () => void | Promise<void>): void {
+  Promise.resolve()
+    .then(main)
+    .catch((e: unknown) => {
+      if (e instanceof CatalogError) {
+        process.stderr.write(`${e.issues.map(formatIssue).join('\n')}\n`);
+        process.stderr.write(`catalog invalid: ${e.issues.length} error${e.issues.length === 1 ? '' : 's'}; nothing was written\n`);
+        process.exit(1);
+      }
+      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exit(2);
+    });
+}
+
+/** `--name value` / `--name=value` options and positional arguments. */
+export function parseArgs(argv: string[]): { positional: string[]; options: Map<string, string | true> } {
+  const positional: string[] = [];
+  const options = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    if (eq !== -1) options.set(a.slice(2, eq), a.slice(eq + 1));
+    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) options.set(a.slice(2), argv[++i]);
+    else options.set(a.slice(2), true);
+  }
+  return { positional, options };
+}
+
+/** The value of a string option, or the default. */
+export function option(options: Map<string, string | true>, name: string, fallback?: string): string | undefined {
+  const v = options.get(name);
+  if (v === true) throw new Error(`--${name} needs a value`);
+  return v ?? fallback;
+}

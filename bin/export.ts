@@ -1,0 +1,19 @@
+/**
+ * `npm run export -- --out <dir> [--catalog alerts] [--evaluation-interval 1s] [--env production]`:
+ * writes the plain configuration files of every environment (see lib/export.ts). Nothing is written when
+ * the catalog is invalid.
+ */
+import { loadCatalog } from '../lib/catalog/load';
+import { renderExport, writeFiles } from '../lib/export';
+import { option, parseArgs, runCli } from './cli';
+
+runCli(() => {
+  const { options } = parseArgs(process.argv.slice(2));
+  const out = option(options, 'out');
+  if (!out) throw new Error('usage: npm run export -- --out <dir> [--catalog <dir>] [--evaluation-interval <duration>] [--env <name>]');
+  const c = loadCatalog(option(options, 'catalog', 'alerts')!);
+  const env = option(options, 'env');
+  const files = renderExport(c, { evaluationInterval: option(options, 'evaluation-interval'), environments: env ? [env] : undefined });
+  const written = writeFiles(files, out);
+  process.stdout.write(`${written.length} files written under ${out}\n`);
+});

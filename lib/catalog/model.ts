@@ -1,0 +1,41 @@
+/**
+ * The validated catalog: what `loadCatalog` returns. Plain data inferred from the schemas, plus the sources
+ * it was read from (so later checks can still point at a line). Renderers read it and never change it.
+ */
+import type { ZodTypeAny } from 'zod';
+import { catalogFileSchema, metricsFileSchema, ruleFileSchema, sloFileSchema } from './schema';
+import type { CatalogFile, MetricsFile, RuleFile, SloFile } from './schema';
+import type { SourceFile } from './source';
+
+/** Each kind of catalog file: where it lives in the catalog directory and the schema it must satisfy. */
+export const CATALOG_FILES = {
+  catalog: { pattern: 'catalog.yml', schema: catalogFileSchema as ZodTypeAny, required: true },
+  metrics: { pattern: 'metrics.yml', schema: metricsFileSchema as ZodTypeAny, required: true },
+  slos: { pattern: 'slos.yml', schema: sloFileSchema as ZodTypeAny, required: false },
+  rules: { pattern: 'rules/*.yml', schema: ruleFileSchema as ZodTypeAny, required: false },
+} as const;
+
+export type CatalogFileKind = keyof typeof CATALOG_FILES;
+
+export interface Catalog {
+  /** Absolute path of the catalog directory. */
+  readonly dir: string;
+  readonly catalog: CatalogFile;
+  readonly metrics: MetricsFile;
+  readonly slos: SloFile;
+  readonly ruleFiles: readonly { source: SourceFile; data: RuleFile }[];
+  readonly sources: { catalog: SourceFile; metrics: SourceFile; slos?: SourceFile };
+}
+
+/** Severities an alert may have: the catalog's three, plus `none`/`info` for alerts that notify nobody. */
+export const NON_NOTIFYING_SEVERITIES = ['none', 'info'] as const;
+
+/** The catalog's severities, most severe first. */
+export const SEVERITY_ORDER = ['critical', 'high', 'warning'] as const;
+export type Severity = (typeof SEVERITY_ORDER)[number];
+
+/** Rank of a severity (0 = most severe); non-notifying ones rank last. */
+export function severityRank(s: string): number {
+  const i = (SEVERITY_ORDER as readonly string[]).indexOf(s);
+  return i === -1 ? SEVERITY_ORDER.length : i;
+}

@@ -1,0 +1,69 @@
+/**
+ * `npm run export`: the catalog rendered as plain configuration files per environment, for tools that run
+ * outside Terraform (promtool, a local Prometheus, tests):
+ *
+ *   <out>/<environment>/prometheus/rules.yml        Prometheus rule file (every group)
+ *   <out>/<environment>/prometheus/tests/every-<interval>.test.yml
+ *                                                   promtool unit tests generated from the catalog's examples,
+ *                                                   one file per sample spacing (promtool test rules <file>)
+ *
+ * Everything is rendered in memory first and written only when rendering succeeded.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { stringify } from 'yaml';
+import type { Catalog } from './catalog/model';
+import { resolveEnvironment, ResolvedEnvironment } from './catalog/resolve';
+import { renderRuleGroups } from './render/prometheus-rules';
+import { renderPromtoolTests } from './render/promtool-tests';
+
+export interface ExportOptions {
+  /** Replaces every rule group's evaluation interval (end-to-end tests shorten it). */
+  evaluationInterval?: string;
+  /** Only these environments (default: all). */
+  environments?: string[];
+}
+
+/** Serialises data as YAML without folding long PromQL lines. */
+export function toYaml(data: unknown, header?: string): string {
+  const body = stringify(data, { lineWidth: 0, aliasDuplicateObjects: false });
+  return header ? `${header}\n${body}` : body;
+}
+
+const GENERATED = '# Generated from the catalog (alerts/) by `npm run export`. Do not edit.';
+
+/** Relative path → file content, for every file of the export. */
+export function renderExport(c: Catalog, opts: ExportOptions = {}): Map<string, string> {
+  const files = new Map<string, string>();
+  const envs = opts.environments ?? c.catalog.environments.map((e) => e.name);
+  for (const env of envs) {
+    let resolved: ResolvedEnvironment = resolveEnvironment(c, env);
+    if (opts.evaluationInterval) {
+      resolved = { ...resolved, groups: resolved.groups.map((g) => ({ ...g, interval: opts.evaluationInterval! })) };
+    }
+    files.set(`${env}/prometheus/rules.yml`, toYaml(renderRuleGroups(resolved), GENERATED));
+    const tests = renderPromtoolTests(resolved, '../rules.yml', (a) => thresholdOverridden(c, env, a.name));
+    for (const [interval, file] of tests) files.set(`${env}/prometheus/tests/every-${interval}.test.yml`, toYaml(file, GENERATED));
+  }
+  return files;
+}
+
+/** True when `env` overrides the threshold of alert `name` (its examples are written for the catalog's own). */
+function thresholdOverridden(c: Catalog, env: string, name: string): boolean {
+  for (const { data } of c.ruleFiles) {
+    for (const f of data.families) for (const a of f.alerts) if (a.name === name) return a.overrides?.[env]?.threshold !== undefined;
+  }
+  return false;
+}
+
+/** Writes rendered files under `outDir`, creating directories. */
+export function writeFiles(files: Map<string, string>, outDir: string): string[] {
+  const written: string[] = [];
+  for (const [rel, content] of files) {
+    const abs = path.join(outDir, rel);
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, content);
+    written.push(abs);
+  }
+  return written;
+}

@@ -1,0 +1,17 @@
+import { App } from 'cdktf';
+import type { Catalog } from '../lib/catalog/model';
+import { AlertingStack } from './alerting-stack';
+
+export interface BuildOptions {
+  /** Output directory (default: cdktf's, `cdktf.out` or `CDKTF_OUTDIR`). */
+  readonly outdir?: string;
+}
+
+/** The cdktf app: every stack of every environment of the catalog. */
+export function buildApp(catalog: Catalog, opts: BuildOptions = {}): App {
+  const app = new App({ outdir: opts.outdir, skipValidation: false });
+  for (const env of catalog.catalog.environments) {
+    new AlertingStack(app, { catalog, environment: env.name });
+  }
+  return app;
+}
