@@ -26,6 +26,11 @@ export function parsePromql(expr: string): PromqlParse {
   tree.iterate({
     enter: (n) => {
       if (n.type.isError && !error) {
+        const fn = /([a-zA-Z_][a-zA-Z0-9_]*)\s*$/.exec(expr.slice(0, n.from));
+        if (expr.charAt(n.from) === '(' && fn) {
+          error = { offset: n.from - fn[0].length, message: `unknown function '${fn[1]}'` };
+          return;
+        }
         const near = expr.slice(n.from, n.from + 12).split('\n')[0];
         error = {
           offset: n.from,

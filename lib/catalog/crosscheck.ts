@@ -112,7 +112,7 @@ function checkAlert(ctx: Ctx, src: SourceFile, f: Family, a: AlertSpec, at: Fiel
     checkThresholdUnit(ctx, src, a.threshold, signal, [...at, 'threshold']);
   }
   for (const [env, o] of Object.entries(a.overrides ?? {})) {
-    checkEnvironment(ctx, src, env, [...at, 'overrides', env]);
+    checkEnvironment(ctx, src, env, [...at, 'overrides'], env);
     if (o.severity !== undefined) checkSeverity(ctx, src, o.severity, [...at, 'overrides', env, 'severity']);
     if (o.threshold !== undefined) {
       if (!signal || a.expr !== undefined) issues.push(src.issue([...at, 'overrides', env, 'threshold'], 'a threshold override needs an alert with a signal and threshold'));
@@ -160,7 +160,7 @@ function checkSlo(ctx: Ctx, src: SourceFile, slo: Slo, at: FieldPath): void {
       );
     }
     for (const [env, o] of Object.entries(b.overrides ?? {})) {
-      checkEnvironment(ctx, src, env, [...bat, 'overrides', env]);
+      checkEnvironment(ctx, src, env, [...bat, 'overrides'], env);
       if (o.severity !== undefined) checkSeverity(ctx, src, o.severity, [...bat, 'overrides', env, 'severity']);
     }
     checkExamples(ctx, src, b.name, b.examples, bat);
@@ -259,8 +259,11 @@ function checkSeverity(ctx: Ctx, src: SourceFile, s: string, at: FieldPath): voi
   if (!ctx.severities.has(s)) ctx.issues.push(src.issue(at, `unknown severity '${s}'; expected one of ${[...ctx.severities].join(', ')}`));
 }
 
-function checkEnvironment(ctx: Ctx, src: SourceFile, e: string, at: FieldPath): void {
-  if (!ctx.environments.has(e)) ctx.issues.push(src.issue(at, `unknown environment '${e}'; expected one of ${[...ctx.environments].join(', ')}`));
+/** Checks an environment name used as a key of the map at `at`; the issue points at the key. */
+function checkEnvironment(ctx: Ctx, src: SourceFile, e: string, at: FieldPath, key: string): void {
+  if (!ctx.environments.has(e)) {
+    ctx.issues.push(src.issue([...at, key], `unknown environment '${e}'; expected one of ${[...ctx.environments].join(', ')}`, src.keyAt(at, key)));
+  }
 }
 
 function duplicates(names: string[], report: (index: number, name: string) => void): void {

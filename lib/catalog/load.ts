@@ -14,7 +14,11 @@ import { CATALOG_FILES, CatalogFileKind, Catalog } from './model';
 /** Loads and validates the catalog in `dir`. Throws `CatalogError` with every issue. */
 export function loadCatalog(dir: string): Catalog {
   const root = path.resolve(dir);
-  const display = (abs: string) => path.relative(process.cwd(), abs) || abs;
+  // Paths in messages: relative to the working directory when inside it (`alerts/rules/http.yml`), else absolute.
+  const display = (abs: string) => {
+    const rel = path.relative(process.cwd(), abs);
+    return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
+  };
   const issues: CatalogIssue[] = [];
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
     throw new CatalogError([{ file: display(root), line: 1, column: 1, field: '', message: 'catalog directory not found' }]);
@@ -108,7 +112,9 @@ export function validate<T extends ZodTypeAny>(source: SourceFile, schema: T): {
 const errorMap: z.ZodErrorMap = (issue, ctx) => {
   if (issue.code === 'invalid_type') {
     if (issue.received === 'undefined') return { message: 'required field is missing' };
-    return { message: `expected ${issue.expected}, got ${issue.received}` };
+    // A schema's own wording (`invalid_type_error`) arrives as the default error: keep it.
+    const own = /^(Expected|Required)\b/.test(ctx.defaultError) ? issue.expected : ctx.defaultError;
+    return { message: `expected ${own}, got ${issue.received}` };
   }
   if (issue.code === 'invalid_enum_value') {
     return { message: `expected one of ${issue.options.join(', ')}, got '${String(issue.received)}'` };

@@ -1,0 +1,49 @@
+/** Test helpers shared by the catalog tests: temp copies of the catalog, positions, binaries. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+
+export const ROOT = path.join(__dirname, '..');
+export const ALERTS = path.join(ROOT, 'alerts');
+
+/** A fresh copy of `alerts/` in a temp directory. */
+export function copyCatalog(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deltacrown-catalog-'));
+  fs.cpSync(ALERTS, path.join(dir, 'alerts'), { recursive: true });
+  return path.join(dir, 'alerts');
+}
+
+/** Replaces `from` (must occur) by `to` in `file` of a catalog copy; returns the new text. */
+export function edit(catalogDir: string, file: string, from: string | RegExp, to: string): string {
+  const abs = path.join(catalogDir, file);
+  const text = fs.readFileSync(abs, 'utf8');
+  const next = text.replace(from, to);
+  if (next === text) throw new Error(`edit: ${String(from)} not found in ${file}`);
+  fs.writeFileSync(abs, next);
+  return next;
+}
+
+/** 1-based line and column of the `nth` occurrence of `needle` in `text` (+ `shift` characters). */
+export function positionOf(text: string, needle: string, shift = 0, nth = 1): { line: number; column: number } {
+  let at = -1;
+  for (let i = 0; i < nth; i++) at = text.indexOf(needle, at + 1);
+  if (at < 0) throw new Error(`positionOf: ${needle} not found`);
+  at += shift;
+  const before = text.slice(0, at);
+  return { line: before.split('\n').length, column: at - before.lastIndexOf('\n') };
+}
+
+/** Path of a Debian tool the tests run, or a failure that says how to install it. */
+export function requireBinary(name: string, debianPackage: string): string {
+  const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    throw new Error(`${name} is not installed: run \`sudo apt-get install -y ${debianPackage}\` (bash .ci/run installs it)`);
+  }
+  return r.stdout.trim();
+}
+
+/** A temp directory. */
+export function tempDir(prefix = 'deltacrown-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
