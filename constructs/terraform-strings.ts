@@ -3,7 +3,7 @@
  * alert templates, dashboard JSON) is data, so those sequences are escaped before it reaches a resource.
  */
 export function escapeTerraform<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{') as T;
+  if (typeof value === 'string') return value.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{') as T;
   if (Array.isArray(value)) return value.map((v) => escapeTerraform(v)) as T;
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeTerraform(v)])) as T;

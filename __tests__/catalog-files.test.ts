@@ -1,0 +1,66 @@
+/** The catalog as files: JSON Schemas for editors, and runbook links that resolve. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { renderSchemas } from '../bin/schemas';
+import { CATALOG_FILES } from '../lib/catalog/model';
+import { ALERTS, ROOT } from './helpers';
+
+function yamlFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const abs = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'schemas' ? [] : yamlFiles(abs);
+    return /\.ya?ml$/.test(e.name) ? [abs] : [];
+  });
+}
+
+/** GitHub's anchor of a Markdown heading. */
+export function slugOf(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+describe('JSON Schemas', () => {
+  it('are generated from the validation schema and committed up to date (npm run schemas)', () => {
+    for (const [name, text] of renderSchemas()) {
+      expect({ name, text: fs.readFileSync(path.join(ALERTS, 'schemas', name), 'utf8') }).toEqual({ name, text });
+    }
+  });
+
+  it.each(yamlFiles(ALERTS).map((f) => path.relative(ALERTS, f)))('%s references the JSON Schema of its kind', (rel) => {
+    const first = fs.readFileSync(path.join(ALERTS, rel), 'utf8').split('\n')[0];
+    const m = /^# yaml-language-server: \$schema=(\S+)$/.exec(first);
+    expect(m).not.toBeNull();
+    const schemaPath = path.resolve(path.dirname(path.join(ALERTS, rel)), m![1]);
+    expect(fs.existsSync(schemaPath)).toBe(true);
+    const kind = Object.entries(CATALOG_FILES).find(([, spec]) => {
+      const re = new RegExp(`^${spec.pattern.replace(/\./g, '\\.').replace(/\*/g, '[^/]*')}$`);
+      return re.test(rel);
+    })?.[0];
+    expect(path.basename(schemaPath)).toBe(`${kind}.schema.json`);
+  });
+});
+
+describe('runbook links', () => {
+  const headings = new Set(
+    fs
+      .readFileSync(path.join(ROOT, 'docs', 'runbook.md'), 'utf8')
+      .split('\n')
+      .filter((l) => /^#{1,6} /.test(l))
+      .map((l) => slugOf(l.replace(/^#+ /, ''))),
+  );
+  const anchors = new Set<string>();
+  for (const f of yamlFiles(ALERTS)) {
+    for (const m of fs.readFileSync(f, 'utf8').matchAll(/^\s*(?:-\s+)?runbook(?:_anchor)?:\s*([a-z0-9-]+)\s*$/gm)) anchors.add(m[1]);
+  }
+
+  it('finds anchors in the catalog', () => {
+    expect(anchors.size).toBeGreaterThanOrEqual(14);
+  });
+
+  it.each([...anchors].sort())('#%s is a section of docs/runbook.md', (anchor) => {
+    expect(headings.has(anchor)).toBe(true);
+  });
+});
