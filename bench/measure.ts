@@ -1,0 +1,46 @@
+/** Runs a TypeScript entry point in a fresh Node process and measures wall time (ms) and peak RSS (MiB). */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+
+export interface Measurement {
+  wallMs: number;
+  peakRssMiB: number;
+}
+
+const ROOT = path.join(__dirname, '..');
+
+/** `node --require rss-hook --import tsx <script> <args>`, with `env` added. Throws when it exits non-zero. */
+export function measure(script: string, args: string[] = [], env: Record<string, string> = {}): Measurement {
+  const usage = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-')), 'usage.json');
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--require', path.join(__dirname, 'rss-hook.cjs'), '--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, BENCH_USAGE_FILE: usage },
+    encoding: 'utf8',
+  });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${script} exited ${r.status}: ${r.stderr}`);
+  const ru = JSON.parse(fs.readFileSync(usage, 'utf8')) as { maxRSS: number };
+  return { wallMs, peakRssMiB: ru.maxRSS / 1024 };
+}
+
+/** Median of a list of numbers. */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Resources and data sources in every `cdk.tf.json` under an outdir. */
+export function countResources(outdir: string): { stacks: number; resources: number } {
+  const dir = path.join(outdir, 'stacks');
+  let resources = 0;
+  const stacks = fs.readdirSync(dir);
+  for (const s of stacks) {
+    const tf = JSON.parse(fs.readFileSync(path.join(dir, s, 'cdk.tf.json'), 'utf8'));
+    for (const block of [tf.resource ?? {}, tf.data ?? {}]) for (const byName of Object.values(block)) resources += Object.keys(byName as object).length;
+  }
+  return { stacks: stacks.length, resources };
+}
