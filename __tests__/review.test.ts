@@ -1,0 +1,118 @@
+/** `npm run review`: what a PR changes in alerting, classified, against a git ref. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { execFileSync, spawnSync } from 'child_process';
+import { loadCatalog } from '../lib/catalog/load';
+import { reviewAgainst } from '../lib/review/review';
+import { renderMarkdown } from '../lib/review/report';
+import { ROOT, edit, tempDir } from './helpers';
+
+/** A throw-away git repository holding a copy of the catalog, committed. */
+function repo(): { dir: string; alerts: string } {
+  const dir = tempDir('deltacrown-repo-');
+  fs.cpSync(path.join(ROOT, 'alerts'), path.join(dir, 'alerts'), { recursive: true });
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
+  git('init', '-q', '-b', 'main');
+  git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '-A');
+  git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'base');
+  return { dir, alerts: path.join(dir, 'alerts') };
+}
+
+function review(alerts: string) {
+  return reviewAgainst(loadCatalog(alerts), 'HEAD', alerts);
+}
+
+describe('review against HEAD', () => {
+  it('reports nothing when nothing changed', () => {
+    const { alerts } = repo();
+    const r = review(alerts);
+    expect(r.changes).toEqual([]);
+    expect(renderMarkdown(r)).toContain('No change to alerting');
+  });
+
+  it('marks 5xx critical 5 % → 7 % as loosened, with both values, and flags it', () => {
+    const { alerts } = repo();
+    edit(alerts, 'rules/http.yml', 'threshold: 0.05', 'threshold: 0.07');
+    const r = review(alerts);
+    expect(r.changes).toEqual([
+      { kind: 'alert', name: 'DeltaCrownHttp5xxRatioCritical', environments: ['production', 'staging'], field: 'threshold', old: '5%', new: '7%', class: 'loosened', flagged: true },
+    ]);
+    const md = renderMarkdown(r);
+    expect(md).toMatch(/\| ⚠️ \| \*\*loosened\*\* \| alert \| DeltaCrownHttp5xxRatioCritical \| threshold \| `5%` \| `7%` \| production, staging \|/);
+    expect(md).toMatch(/1 flagged/);
+  });
+
+  it('does not flag a tightened threshold (below-threshold alerts tighten upwards)', () => {
+    const { alerts } = repo();
+    edit(alerts, 'rules/moderation.yml', 'threshold: 0.7', 'threshold: 0.75');
+    edit(alerts, 'rules/http.yml', 'threshold: 0.4', 'threshold: 0.35');
+    const r = review(alerts);
+    expect(r.changes.map((c) => [c.name, c.class, c.flagged])).toEqual([
+      ['DeltaCrownHttpLatencyHigh', 'tightened', false],
+      ['DeltaCrownModerationCacheHitRateLow', 'tightened', false],
+    ]);
+  });
+
+  it('flags removed alerts and lowered severities; not added alerts or raised severities', () => {
+    const { alerts } = repo();
+    edit(alerts, 'rules/redis.yml', /  - family: redis-memory[\s\S]*$/, '');
+    edit(alerts, 'rules/database.yml', 'severity: high', 'severity: warning');
+    edit(alerts, 'rules/database.yml', 'severity: warning\n        threshold: 30', 'severity: high\n        threshold: 30');
+    const r = review(alerts);
+    const byName = Object.fromEntries(r.changes.map((c) => [`${c.name}/${c.field ?? ''}`, c]));
+    expect(byName['DeltaCrownRedisMemoryHigh/']).toMatchObject({ class: 'removed', flagged: true });
+    expect(byName['DeltaCrownDatabaseConnectionsHigh/severity']).toMatchObject({ old: 'high', new: 'warning', class: 'severity lowered', flagged: true });
+    expect(byName['DeltaCrownDatabaseLongRunningQuery/severity']).toMatchObject({ old: 'warning', new: 'high', class: 'severity raised', flagged: false });
+  });
+
+  it('classifies a longer `for` as loosened and an SLO objective change', () => {
+    const { alerts } = repo();
+    edit(alerts, 'rules/database.yml', 'for: 5m', 'for: 15m');
+    edit(alerts, 'slos.yml', 'objective: 99.9', 'objective: 99.5');
+    const r = review(alerts);
+    expect(r.changes.find((c) => c.field === 'for')).toMatchObject({ name: 'DeltaCrownDatabaseConnectionsHigh', old: '5m', new: '15m', class: 'loosened' });
+    expect(r.changes.find((c) => c.field === 'objective')).toMatchObject({ kind: 'slo', old: '99.9%', new: '99.5%', class: 'loosened', flagged: true });
+  });
+
+  it('follows a file that moved', () => {
+    const { alerts } = repo();
+    fs.renameSync(path.join(alerts, 'rules/pods.yml'), path.join(alerts, 'rules/kubernetes.yml'));
+    const r = review(alerts);
+    expect(r.changes.every((c) => c.class === 'moved' && c.old === 'rules/pods.yml' && c.new === 'rules/kubernetes.yml')).toBe(true);
+    expect(r.changes.map((c) => c.name).sort()).toEqual(['DeltaCrownPodCrashLooping', 'DeltaCrownPodFailed']);
+  });
+
+  it('says so when the base catalog does not load, and shows everything as added', () => {
+    const { dir, alerts } = repo();
+    edit(alerts, 'rules/http.yml', 'severity: critical', 'severity: urgent');
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qam', 'broken'], { cwd: dir });
+    edit(alerts, 'rules/http.yml', 'severity: urgent', 'severity: critical');
+    const r = review(alerts);
+    expect(r.baseProblem).toMatch(/1 catalog error, first: unknown severity 'urgent'/);
+    expect(r.changes.every((c) => c.class === 'added')).toBe(true);
+    expect(renderMarkdown(r)).toMatch(/does not load/);
+  });
+});
+
+describe('npm run review (command line)', () => {
+  const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+  const cli = (cwd: string, args: string[]) => spawnSync(TSX, [path.join(ROOT, 'bin/review.ts'), ...args], { cwd, encoding: 'utf8' });
+
+  it('--fail-on loosened exits non-zero for a loosened threshold, 0 for a tightened one; --json for machines', () => {
+    const { dir, alerts } = repo();
+    edit(alerts, 'rules/http.yml', 'threshold: 0.05', 'threshold: 0.07');
+    const loose = cli(dir, ['--base', 'HEAD', '--fail-on', 'loosened']);
+    expect(loose.status).toBe(1);
+    expect(loose.stdout).toContain('| `5%` | `7%` |');
+    edit(alerts, 'rules/http.yml', 'threshold: 0.07', 'threshold: 0.04');
+    const tight = cli(dir, ['--base', 'HEAD', '--fail-on', 'loosened,removed', '--json']);
+    expect(tight.status).toBe(0);
+    expect(JSON.parse(tight.stdout).changes[0]).toMatchObject({ class: 'tightened', old: '5%', new: '4%' });
+  });
+
+  it('rejects an unknown class and an unknown ref', () => {
+    const { dir } = repo();
+    expect(cli(dir, ['--base', 'HEAD', '--fail-on', 'louder']).stderr).toMatch(/unknown class 'louder'/);
+    expect(cli(dir, ['--base', 'no-such-ref']).stderr).toMatch(/unknown git ref 'no-such-ref'/);
+  });
+});
