@@ -1,5 +1,5 @@
 /**
- * `npm run export -- --out <dir> [--catalog alerts] [--evaluation-interval 1s] [--env production]`:
+ * `npm run export -- --out <dir> [--catalog alerts] [--evaluation-interval 1s] [--alert-for 2s] [--env production]`:
  * writes the plain configuration files of every environment (see lib/export.ts). Nothing is written when
  * the catalog is invalid.
  */
@@ -13,7 +13,7 @@ runCli(() => {
   if (!out) throw new Error('usage: npm run export -- --out <dir> [--catalog <dir>] [--evaluation-interval <duration>] [--env <name>]');
   const c = loadCatalog(option(options, 'catalog', 'alerts')!);
   const env = option(options, 'env');
-  const files = renderExport(c, { evaluationInterval: option(options, 'evaluation-interval'), environments: env ? [env] : undefined });
+  const files = renderExport(c, { evaluationInterval: option(options, 'evaluation-interval'), alertFor: option(options, 'alert-for'), environments: env ? [env] : undefined });
   const written = writeFiles(files, out);
   process.stdout.write(`${written.length} files written under ${out}\n`);
 });

@@ -60,7 +60,8 @@ export function diffItems(base: ReviewItem[], head: ReviewItem[]): Change[] {
   const key = (i: ReviewItem) => `${i.kind}\0${i.name}\0${i.environment}`;
   const before = new Map(base.map((i) => [key(i), i]));
   const after = new Map(head.map((i) => [key(i), i]));
-  const raw: Omit<Change, 'environments'>[] & { environment: string }[] = [];
+  type Row = Omit<Change, 'environments'> & { environment: string };
+  const raw: Row[] = [];
   const push = (c: Omit<Change, 'environments' | 'flagged'>, environment: string) => raw.push({ ...c, flagged: FLAGGED.has(c.class), environment });
 
   for (const [k, b] of before) {
@@ -89,7 +90,7 @@ export function diffItems(base: ReviewItem[], head: ReviewItem[]): Change[] {
 
   // Merge identical changes of several environments into one row.
   const merged = new Map<string, Change>();
-  for (const r of raw as (Change & { environment: string })[]) {
+  for (const r of raw) {
     const k = [r.kind, r.name, r.field, r.old, r.new, r.class].join('\0');
     const m = merged.get(k);
     if (m) m.environments.push(r.environment);
