@@ -8,6 +8,7 @@ import { Catalog, NON_NOTIFYING_SEVERITIES, SEVERITY_ORDER, severityRank } from 
 import type { AlertSpec, Examples, Family, Signal, Slo } from './schema';
 import { FieldPath, SourceFile } from './source';
 import { parsePromql } from '../promql';
+import { crossCheckGuardrails } from './crosscheck-guardrails';
 import { seconds } from '../duration';
 import { fmt } from '../num';
 
@@ -51,6 +52,7 @@ export function crossCheck(c: Catalog): CatalogIssue[] {
     data.families.forEach((f, fi) => checkFamily(ctx, source, f, ['families', fi]));
   }
   if (c.sources.slos) c.slos.slos.forEach((slo, i) => checkSlo(ctx, c.sources.slos!, slo, ['slos', i]));
+  issues.push(...crossCheckGuardrails(c));
   return issues;
 }
 

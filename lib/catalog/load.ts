@@ -71,16 +71,19 @@ function assemble(root: string, parsed: Partial<Record<CatalogFileKind, { source
   const metrics = one('metrics');
   if (!main || !metrics) return undefined; // nothing can be cross-checked without them
   const slos = one('slos');
+  const guardrails = one('guardrails');
   return {
     dir: root,
     catalog: main.data as Catalog['catalog'],
     metrics: metrics.data as Catalog['metrics'],
     slos: (slos?.data as Catalog['slos']) ?? { slos: [] },
     ruleFiles: (parsed.rules ?? []).map((e) => ({ source: e.source, data: e.data as Catalog['ruleFiles'][number]['data'] })),
+    guardrails: guardrails?.data as Catalog['guardrails'],
     sources: {
       catalog: main.source,
       metrics: metrics.source,
       slos: slos?.source,
+      guardrails: guardrails?.source,
     },
   };
 }
@@ -157,7 +160,8 @@ function unwrap(s: ZodTypeAny | undefined): ZodTypeAny | undefined {
   return s;
 }
 
-function closest(word: string, options: string[]): string | undefined {
+/** The option nearest to a misspelt word (edit distance), for "did you mean" hints. */
+export function closest(word: string, options: string[]): string | undefined {
   let best: string | undefined;
   let bestD = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const o of options) {

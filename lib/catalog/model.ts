@@ -5,6 +5,8 @@
 import type { ZodTypeAny } from 'zod';
 import { catalogFileSchema, metricsFileSchema, ruleFileSchema, sloFileSchema } from './schema';
 import type { CatalogFile, MetricsFile, RuleFile, SloFile } from './schema';
+import { guardrailsFileSchema } from './schema-guardrails';
+import type { GuardrailsFile } from './schema-guardrails';
 import type { SourceFile } from './source';
 
 /** Each kind of catalog file: where it lives in the catalog directory and the schema it must satisfy. */
@@ -13,6 +15,7 @@ export const CATALOG_FILES = {
   metrics: { pattern: 'metrics.yml', schema: metricsFileSchema as ZodTypeAny, required: true },
   slos: { pattern: 'slos.yml', schema: sloFileSchema as ZodTypeAny, required: false },
   rules: { pattern: 'rules/*.yml', schema: ruleFileSchema as ZodTypeAny, required: false },
+  guardrails: { pattern: 'guardrails.yml', schema: guardrailsFileSchema as ZodTypeAny, required: false },
 } as const;
 
 export type CatalogFileKind = keyof typeof CATALOG_FILES;
@@ -24,7 +27,9 @@ export interface Catalog {
   readonly metrics: MetricsFile;
   readonly slos: SloFile;
   readonly ruleFiles: readonly { source: SourceFile; data: RuleFile }[];
-  readonly sources: { catalog: SourceFile; metrics: SourceFile; slos?: SourceFile };
+  /** AWS CloudWatch guardrails (guardrails.yml), when the catalog has them. */
+  readonly guardrails?: GuardrailsFile;
+  readonly sources: { catalog: SourceFile; metrics: SourceFile; slos?: SourceFile; guardrails?: SourceFile };
 }
 
 /** Severities an alert may have: the catalog's three, plus `none`/`info` for alerts that notify nobody. */
