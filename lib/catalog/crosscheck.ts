@@ -9,6 +9,7 @@ import type { AlertSpec, Examples, Family, Signal, Slo } from './schema';
 import { FieldPath, SourceFile } from './source';
 import { parsePromql } from '../promql';
 import { crossCheckGuardrails } from './crosscheck-guardrails';
+import { crossCheckOnCall } from './crosscheck-oncall';
 import { seconds } from '../duration';
 import { fmt } from '../num';
 
@@ -52,6 +53,7 @@ export function crossCheck(c: Catalog): CatalogIssue[] {
     data.families.forEach((f, fi) => checkFamily(ctx, source, f, ['families', fi]));
   }
   if (c.sources.slos) c.slos.slos.forEach((slo, i) => checkSlo(ctx, c.sources.slos!, slo, ['slos', i]));
+  issues.push(...crossCheckOnCall(c));
   issues.push(...crossCheckGuardrails(c));
   return issues;
 }

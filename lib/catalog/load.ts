@@ -72,6 +72,7 @@ function assemble(root: string, parsed: Partial<Record<CatalogFileKind, { source
   if (!main || !metrics) return undefined; // nothing can be cross-checked without them
   const slos = one('slos');
   const guardrails = one('guardrails');
+  const oncall = one('oncall');
   return {
     dir: root,
     catalog: main.data as Catalog['catalog'],
@@ -79,11 +80,13 @@ function assemble(root: string, parsed: Partial<Record<CatalogFileKind, { source
     slos: (slos?.data as Catalog['slos']) ?? { slos: [] },
     ruleFiles: (parsed.rules ?? []).map((e) => ({ source: e.source, data: e.data as Catalog['ruleFiles'][number]['data'] })),
     guardrails: guardrails?.data as Catalog['guardrails'],
+    oncall: oncall?.data as Catalog['oncall'],
     sources: {
       catalog: main.source,
       metrics: metrics.source,
       slos: slos?.source,
       guardrails: guardrails?.source,
+      oncall: oncall?.source,
     },
   };
 }

@@ -7,6 +7,8 @@ import { catalogFileSchema, metricsFileSchema, ruleFileSchema, sloFileSchema } f
 import type { CatalogFile, MetricsFile, RuleFile, SloFile } from './schema';
 import { guardrailsFileSchema } from './schema-guardrails';
 import type { GuardrailsFile } from './schema-guardrails';
+import { oncallFileSchema } from './schema-oncall';
+import type { OnCallFile } from './schema-oncall';
 import type { SourceFile } from './source';
 
 /** Each kind of catalog file: where it lives in the catalog directory and the schema it must satisfy. */
@@ -16,6 +18,7 @@ export const CATALOG_FILES = {
   slos: { pattern: 'slos.yml', schema: sloFileSchema as ZodTypeAny, required: false },
   rules: { pattern: 'rules/*.yml', schema: ruleFileSchema as ZodTypeAny, required: false },
   guardrails: { pattern: 'guardrails.yml', schema: guardrailsFileSchema as ZodTypeAny, required: false },
+  oncall: { pattern: 'oncall.yml', schema: oncallFileSchema as ZodTypeAny, required: false },
 } as const;
 
 export type CatalogFileKind = keyof typeof CATALOG_FILES;
@@ -29,7 +32,9 @@ export interface Catalog {
   readonly ruleFiles: readonly { source: SourceFile; data: RuleFile }[];
   /** AWS CloudWatch guardrails (guardrails.yml), when the catalog has them. */
   readonly guardrails?: GuardrailsFile;
-  readonly sources: { catalog: SourceFile; metrics: SourceFile; slos?: SourceFile; guardrails?: SourceFile };
+  /** The on-call model (oncall.yml): rotation, escalation, routing per severity; absent in a catalog without one. */
+  readonly oncall?: OnCallFile;
+  readonly sources: { catalog: SourceFile; metrics: SourceFile; slos?: SourceFile; guardrails?: SourceFile; oncall?: SourceFile };
 }
 
 /** Severities an alert may have: the catalog's three, plus `none`/`info` for alerts that notify nobody. */
