@@ -6,6 +6,9 @@
  *   <out>/<environment>/prometheus/tests/every-<interval>.test.yml
  *                                                   promtool unit tests generated from the catalog's examples,
  *                                                   one file per sample spacing (promtool test rules <file>)
+ *   <out>/<environment>/alertmanager/alertmanager.yml
+ *                                                   Alertmanager 0.25 configuration (routes, receivers,
+ *                                                   inhibitions); secrets as files or placeholders
  *
  * Everything is rendered in memory first and written only when rendering succeeded.
  */
@@ -16,6 +19,7 @@ import type { Catalog } from './catalog/model';
 import { resolveEnvironment, ResolvedEnvironment } from './catalog/resolve';
 import { renderRuleGroups } from './render/prometheus-rules';
 import { renderPromtoolTests } from './render/promtool-tests';
+import { AlertmanagerExportOptions, renderAlertmanagerFile } from './export-alertmanager';
 
 export interface ExportOptions {
   /** Replaces every rule group's evaluation interval (end-to-end tests shorten it). */
@@ -27,6 +31,8 @@ export interface ExportOptions {
   alertFor?: string;
   /** Only these environments (default: all). */
   environments?: string[];
+  /** Secrets, PagerDuty endpoint and timings of the exported alertmanager.yml (see lib/export-alertmanager.ts). */
+  alertmanager?: AlertmanagerExportOptions;
 }
 
 /** Serialises data as YAML without folding long PromQL lines. */
@@ -54,6 +60,7 @@ export function renderExport(c: Catalog, opts: ExportOptions = {}): Map<string, 
       const tests = renderPromtoolTests(resolved, '../rules.yml', (a) => thresholdOverridden(c, env, a.name));
       for (const [interval, file] of tests) files.set(`${env}/prometheus/tests/every-${interval}.test.yml`, toYaml(file, GENERATED));
     }
+    if (c.oncall) files.set(`${env}/alertmanager/alertmanager.yml`, renderAlertmanagerFile(c, env, opts.alertmanager));
   }
   return files;
 }

@@ -1,6 +1,7 @@
 import { App } from 'cdktf';
 import type { Catalog } from '../lib/catalog/model';
 import { AlertingStack } from './alerting-stack';
+import { PagerDutyStack } from './pagerduty-stack';
 
 export interface BuildOptions {
   /** Output directory (default: cdktf's, `cdktf.out` or `CDKTF_OUTDIR`). */
@@ -11,7 +12,9 @@ export interface BuildOptions {
 export function buildApp(catalog: Catalog, opts: BuildOptions = {}): App {
   const app = new App({ outdir: opts.outdir, skipValidation: false });
   for (const env of catalog.catalog.environments) {
-    new AlertingStack(app, { catalog, environment: env.name });
+    // Before the alerting stack: its Alertmanager configuration references this stack's integration keys.
+    const pagerduty = catalog.oncall ? new PagerDutyStack(app, { catalog, environment: env.name }) : undefined;
+    new AlertingStack(app, { catalog, environment: env.name, pagerduty });
   }
   return app;
 }

@@ -1,0 +1,81 @@
+import { Construct } from 'constructs';
+import { EventOrchestrationService } from '@cdktf/provider-pagerduty/lib/event-orchestration-service';
+import { Service } from '@cdktf/provider-pagerduty/lib/service';
+import { ServiceIntegration } from '@cdktf/provider-pagerduty/lib/service-integration';
+import { SlackConnection } from '@cdktf/provider-pagerduty/lib/slack-connection';
+import type { Severity } from '../lib/catalog/model';
+import type { IntegrationKind, PagerDutyPlan, ServicePlan } from '../lib/render/pagerduty';
+
+export interface PagerDutyServiceProps {
+  readonly service: ServicePlan;
+  /** Escalation policy id (Terraform reference) per severity. */
+  readonly escalationPolicyId: (severity: Severity) => string;
+  /** Terraform prevent_destroy on the service. */
+  readonly preventDestroy: boolean;
+  /** Post the service's incidents to a Slack channel. */
+  readonly slackConnection?: PagerDutyPlan['slackConnection'];
+}
+
+/**
+ * One technical service: severity-based (or constant low) urgency, acknowledgement and auto-resolve timeouts,
+ * a service orchestration that sends each paging severity through its own escalation policy, an Events API v2
+ * integration (Alertmanager) and an Amazon CloudWatch integration. The integration keys are secrets: read them
+ * through `integrationKey(kind)` (a Terraform reference), never as values.
+ */
+export class PagerDutyService extends Construct {
+  readonly service: Service;
+  readonly integrations: Record<IntegrationKind, ServiceIntegration>;
+
+  constructor(scope: Construct, id: string, props: PagerDutyServiceProps) {
+    super(scope, id);
+    const s = props.service;
+    this.service = new Service(this, 'service', {
+      name: s.name,
+      description: s.description,
+      escalationPolicy: props.escalationPolicyId(s.escalationPolicy),
+      alertCreation: 'create_alerts_and_incidents',
+      acknowledgementTimeout: s.acknowledgementTimeout,
+      autoResolveTimeout: s.autoResolveTimeout,
+      incidentUrgencyRule: { type: 'constant', urgency: s.urgency },
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+    });
+
+    const integrations = {} as Record<IntegrationKind, ServiceIntegration>;
+    for (const i of s.integrations) {
+      integrations[i.kind] = new ServiceIntegration(this, `integration-${i.kind}`, { service: this.service.id, name: i.name, type: i.type });
+    }
+    this.integrations = integrations;
+
+    new EventOrchestrationService(this, 'orchestration', {
+      service: this.service.id,
+      enableEventOrchestrationForService: true,
+      set: [
+        {
+          id: 'start',
+          rule: s.orchestration.map((r) => ({
+            label: r.label,
+            condition: [{ expression: r.condition }],
+            actions: { escalationPolicy: props.escalationPolicyId(r.escalationPolicy) },
+          })),
+        },
+      ],
+      catchAll: { actions: {} },
+    });
+
+    if (props.slackConnection) {
+      new SlackConnection(this, 'slack-incidents', {
+        sourceId: this.service.id,
+        sourceType: 'service_reference',
+        workspaceId: props.slackConnection.workspaceId,
+        channelId: props.slackConnection.channelId,
+        notificationType: 'responder',
+        config: [{ events: props.slackConnection.events }],
+      });
+    }
+  }
+
+  /** The integration key of one integration: a Terraform reference token, resolved at apply time. */
+  integrationKey(kind: IntegrationKind): string {
+    return this.integrations[kind].integrationKey;
+  }
+}

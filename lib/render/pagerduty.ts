@@ -1,0 +1,209 @@
+/**
+ * Renders the on-call model of one environment as a PagerDuty plan: plain data describing the team, the Primary
+ * and Secondary schedules, one escalation policy per paging severity, the technical services with their
+ * integrations and orchestration, the alert grouping setting and the business service. The constructs turn it
+ * into resources one to one; tests read the numbers here and in the synthesized JSON. No cdktf, no I/O.
+ */
+import type { Catalog, Severity } from '../catalog/model';
+import type { OnCallLevel } from '../catalog/schema-oncall';
+import { defaultPagingSeverity, onCallEnvironment, ResolvedOnCall, resolveOnCall } from '../catalog/resolve-oncall';
+
+/** The two on-call schedules. */
+export type ScheduleKey = 'primary' | 'secondary';
+
+/** The two integrations of every technical service. */
+export type IntegrationKind = 'events' | 'cloudwatch';
+
+export interface SchedulePlan {
+  key: ScheduleKey;
+  name: string;
+  description: string;
+  timeZone: string;
+  layer: {
+    name: string;
+    /** RFC 3339, fixed in the catalog. */
+    start: string;
+    rotationVirtualStart: string;
+    /** Seconds. */
+    rotationTurnLengthSeconds: number;
+    /** E-mails in rotation order. */
+    users: string[];
+  };
+}
+
+export type EscalationTarget = { type: 'schedule_reference'; schedule: ScheduleKey } | { type: 'user_reference'; email: string };
+
+export interface EscalationPolicyPlan {
+  severity: Severity;
+  name: string;
+  description: string;
+  numLoops: number;
+  rules: { level: OnCallLevel; delayMinutes: number; target: EscalationTarget }[];
+}
+
+export interface ServicePlan {
+  /** The catalog service (`deltacrown-api`). */
+  service: string;
+  name: string;
+  description: string;
+  /** Severity whose escalation policy is the service's own (events that no orchestration rule re-routes). */
+  escalationPolicy: Severity;
+  /** `severity_based`: the event severity decides; `low`: nothing phones, nothing escalates. */
+  urgency: 'severity_based' | 'low';
+  /** Seconds, as the PagerDuty API wants them (a string). */
+  acknowledgementTimeout: string;
+  autoResolveTimeout: string;
+  /** Service orchestration: events of a PagerDuty severity escalate through another severity's policy. */
+  orchestration: { label: string; condition: string; escalationPolicy: Severity }[];
+  integrations: { kind: IntegrationKind; name: string; type: string }[];
+}
+
+export interface PagerDutyPlan {
+  environment: string;
+  /** Terraform prevent_destroy on schedules, escalation policies and services. */
+  preventDestroy: boolean;
+  team: { name: string; description: string };
+  /** Everyone the stack looks up by e-mail, with their team role. */
+  people: { email: string; role: 'responder' | 'manager' }[];
+  schedules: SchedulePlan[];
+  escalationPolicies: EscalationPolicyPlan[];
+  services: ServicePlan[];
+  alertGrouping: { name: string; description: string; type: string; aggregate: string; fields: string[]; timeWindowSeconds: number };
+  businessService: { name: string; description: string; pointOfContact: string };
+  slackConnection?: { workspaceId: string; channelId: string; events: string[] };
+}
+
+/** Integration types of the PagerDuty API (generic integrations, no vendor lookup needed). */
+export const INTEGRATION_TYPES: Record<IntegrationKind, { name: string; type: string }> = {
+  events: { name: 'Alertmanager (Events API v2)', type: 'events_api_v2_inbound_integration' },
+  cloudwatch: { name: 'Amazon CloudWatch', type: 'aws_cloudwatch_inbound_integration' },
+};
+
+/** Incident events posted to the incidents channel when a Slack connection is configured. */
+export const SLACK_EVENTS = [
+  'incident.triggered',
+  'incident.acknowledged',
+  'incident.unacknowledged',
+  'incident.escalated',
+  'incident.reassigned',
+  'incident.annotated',
+  'incident.priority_updated',
+  'incident.responder.added',
+  'incident.status_update_published',
+  'incident.reopened',
+  'incident.resolved',
+];
+
+const LEVEL_NAMES: Record<OnCallLevel, string> = {
+  primary: 'primary on-call',
+  secondary: 'secondary on-call',
+  team_lead: 'team lead',
+  engineering_manager: 'engineering manager',
+};
+
+/** The PagerDuty plan of one environment. */
+export function renderPagerDuty(c: Catalog, environment: string): PagerDutyPlan {
+  const r = resolveOnCall(c);
+  const env = onCallEnvironment(r, environment);
+  const sfx = env.nameSuffix;
+  const project = c.catalog.project.name;
+  const handoff = `${r.rotation.handoff.day} ${r.rotation.handoff.time} ${r.rotation.timeZone}`;
+  const managed = 'Managed by Terraform from alerts/oncall.yml.';
+
+  const schedules: SchedulePlan[] = (['primary', 'secondary'] as const).map((key) => ({
+    key,
+    name: `${project} ${key === 'primary' ? 'Primary' : 'Secondary'}${sfx}`,
+    description:
+      key === 'primary'
+        ? `Primary on-call of ${r.team.name}: turns of ${r.rotation.turnLength}, hand-off ${handoff}. ${managed}`
+        : `Secondary on-call of ${r.team.name}: the primary rotation one turn behind (last turn's primary). ${managed}`,
+    timeZone: r.rotation.timeZone,
+    layer: {
+      name: key === 'primary' ? 'Primary rotation' : 'Secondary rotation',
+      start: r.rotation.start,
+      rotationVirtualStart: r.rotation.virtualStart,
+      rotationTurnLengthSeconds: r.rotation.turnLengthSeconds,
+      users: key === 'primary' ? [...r.roster] : [...r.secondaryRoster],
+    },
+  }));
+
+  const target = (level: OnCallLevel): EscalationTarget => {
+    if (level === 'primary' || level === 'secondary') return { type: 'schedule_reference', schedule: level };
+    return { type: 'user_reference', email: level === 'team_lead' ? r.teamLead : r.engineeringManager };
+  };
+  const escalationPolicies: EscalationPolicyPlan[] = r.severities
+    .filter((s) => s.escalation.length > 0)
+    .map((s) => ({
+      severity: s.severity,
+      name: `${project} ${s.severity}${sfx}`,
+      description: `${s.severity}: ${describeChain(r, s.severity)}. ${managed}`,
+      numLoops: s.numLoops,
+      rules: s.escalation.map((step) => ({ level: step.level, delayMinutes: step.delayMinutes, target: target(step.level) })),
+    }));
+
+  const fallback = defaultPagingSeverity(r);
+  const services: ServicePlan[] = c.catalog.services.map((svc) => ({
+    service: svc.name,
+    name: `${svc.name}${sfx}`,
+    description: `${svc.description} ${managed}`,
+    escalationPolicy: fallback.severity,
+    urgency: env.urgency,
+    acknowledgementTimeout: String(r.pagerduty.acknowledgementTimeout.seconds),
+    autoResolveTimeout: String(r.pagerduty.autoResolveTimeout.seconds),
+    orchestration: escalationPolicies
+      .filter((p) => p.severity !== fallback.severity)
+      .map((p) => {
+        const pd = r.severities.find((s) => s.severity === p.severity)!.pagerdutySeverity;
+        return { label: `${p.severity} alerts (PagerDuty severity ${pd}) escalate through the ${p.severity} policy`, condition: `event.severity matches '${pd}'`, escalationPolicy: p.severity };
+      }),
+    integrations: (['events', 'cloudwatch'] as const).map((kind) => ({ kind, ...INTEGRATION_TYPES[kind] })),
+  }));
+
+  const people = new Map<string, 'responder' | 'manager'>();
+  for (const p of r.roster) people.set(p, 'responder');
+  people.set(r.teamLead, 'manager');
+  people.set(r.engineeringManager, 'manager');
+
+  return {
+    environment,
+    preventDestroy: env.preventDestroy,
+    team: { name: `${r.team.name}${sfx}`, description: `${r.team.description} ${managed}` },
+    people: [...people].map(([email, role]) => ({ email, role })),
+    schedules,
+    escalationPolicies,
+    services,
+    alertGrouping: {
+      name: `${project} alert grouping${sfx}`,
+      description: `Alerts of one ${r.pagerduty.alertGrouping.fields.join(' and ')} within ${r.pagerduty.alertGrouping.timeWindowSeconds / 60} min form one incident. ${managed}`,
+      type: r.pagerduty.alertGrouping.type,
+      aggregate: r.pagerduty.alertGrouping.aggregate,
+      fields: r.pagerduty.alertGrouping.fields,
+      timeWindowSeconds: r.pagerduty.alertGrouping.timeWindowSeconds,
+    },
+    businessService: {
+      name: `${project}${sfx}`,
+      description: `The ${project} platform as its users see it; depends on ${c.catalog.services.map((s) => s.name).join(', ')}. ${managed}`,
+      pointOfContact: `Slack ${r.slack.incidents}`,
+    },
+    slackConnection: env.slackConnection ? { ...env.slackConnection, events: [...SLACK_EVENTS] } : undefined,
+  };
+}
+
+/** The chain of a severity in words: `primary on-call, after 5m (MTTA) secondary on-call, …; repeats once`. */
+export function describeChain(r: ResolvedOnCall, severity: Severity): string {
+  const s = r.severities.find((x) => x.severity === severity)!;
+  if (s.escalation.length === 0) return 'no escalation (does not page)';
+  const parts = [LEVEL_NAMES[s.escalation[0].level]];
+  for (let i = 1; i < s.escalation.length; i++) {
+    const prev = s.escalation[i - 1];
+    parts.push(`after ${prev.delay} (${prev.after.toUpperCase()}) ${LEVEL_NAMES[s.escalation[i].level]}`);
+  }
+  const last = s.escalation[s.escalation.length - 1];
+  const loops = s.numLoops === 0 ? '' : `; after ${last.delay} (${last.after.toUpperCase()}) the chain repeats ${s.numLoops === 1 ? 'once' : `${s.numLoops} times`}`;
+  return `${parts.join(', ')}${loops}`;
+}
+
+/** Human name of an on-call level. */
+export function levelName(level: OnCallLevel): string {
+  return LEVEL_NAMES[level];
+}
