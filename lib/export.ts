@@ -9,6 +9,9 @@
  *   <out>/<environment>/alertmanager/alertmanager.yml
  *                                                   Alertmanager 0.25 configuration (routes, receivers,
  *                                                   inhibitions); secrets as files or placeholders
+ *   <out>/<environment>/aws/guardrails.yml          the CloudWatch guardrails as the guardrails stack creates
+ *                                                   them: topics, parameter groups, alarms with thresholds in
+ *                                                   the metric's native unit (for review; not an AWS format)
  *
  * Everything is rendered in memory first and written only when rendering succeeded.
  */
@@ -19,6 +22,7 @@ import type { Catalog } from './catalog/model';
 import { resolveEnvironment, ResolvedEnvironment } from './catalog/resolve';
 import { renderRuleGroups } from './render/prometheus-rules';
 import { renderPromtoolTests } from './render/promtool-tests';
+import { guardrailEnvironments, renderGuardrails } from './render/guardrails';
 import { AlertmanagerExportOptions, renderAlertmanagerFile } from './export-alertmanager';
 
 export interface ExportOptions {
@@ -61,6 +65,7 @@ export function renderExport(c: Catalog, opts: ExportOptions = {}): Map<string, 
       for (const [interval, file] of tests) files.set(`${env}/prometheus/tests/every-${interval}.test.yml`, toYaml(file, GENERATED));
     }
     if (c.oncall) files.set(`${env}/alertmanager/alertmanager.yml`, renderAlertmanagerFile(c, env, opts.alertmanager));
+    if (guardrailEnvironments(c).includes(env)) files.set(`${env}/aws/guardrails.yml`, toYaml(renderGuardrails(c, env), GENERATED));
   }
   return files;
 }

@@ -1,0 +1,254 @@
+/**
+ * `deltacrown-<env>-guardrails`: the AWS CloudWatch guardrails as synthesized by the whole app (`npm run synth`),
+ * so the PagerDuty references are real cross-stack references to `deltacrown-<env>-pagerduty`.
+ */
+import { App, TerraformStack } from 'cdktf';
+import { PagerdutyProvider } from '@cdktf/provider-pagerduty/lib/provider';
+import { ServiceIntegration } from '@cdktf/provider-pagerduty/lib/service-integration';
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadCatalog } from '../lib/catalog/load';
+import { renderGuardrails } from '../lib/render/guardrails';
+import { GuardrailsStack, IntegrationKeys } from '../stacks/guardrails-stack';
+import { copyCatalog, edit, ALERTS, tempDir } from './helpers';
+import { forSnapshot, synthApp, tfAddresses, TfJson } from './helpers-synth';
+
+const catalog = loadCatalog(ALERTS);
+const stacks = synthApp(catalog);
+const RUNBOOK = catalog.catalog.project.runbook_base_url;
+
+/** `${aws_sns_topic.<name>.arn}` → the topic resource. */
+function topicOf(tf: TfJson, ref: string): { name: string; tags: Record<string, string> } {
+  const m = /^\$\{aws_sns_topic\.([^.]+)\.arn\}$/.exec(ref);
+  if (!m) throw new Error(`not a topic reference: ${ref}`);
+  const t = tf.resource.aws_sns_topic[m[1]];
+  if (!t) throw new Error(`no topic ${m[1]}`);
+  return t;
+}
+
+const alarmsOf = (tf: TfJson): any[] => Object.values(tf.resource.aws_cloudwatch_metric_alarm);
+const subscriptionsOf = (tf: TfJson): any[] => Object.values(tf.resource.aws_sns_topic_subscription ?? {});
+
+describe.each(['production', 'staging'])('deltacrown-%s-guardrails', (env) => {
+  const tf = stacks.get(`deltacrown-${env}-guardrails`)!;
+
+  it('is written by npm run synth', () => {
+    expect(tf).toBeDefined();
+  });
+
+  it('keeps its Terraform addresses (a change here replaces AWS resources)', () => {
+    expect(tfAddresses(tf)).toMatchSnapshot();
+  });
+
+  it('matches the snapshot', () => {
+    expect(forSnapshot(tf)).toMatchSnapshot();
+  });
+
+  it('configures the AWS provider from the catalog, credentials from the environment, default tags', () => {
+    expect(tf.provider.aws).toEqual([
+      {
+        region: catalog.guardrails!.environments[env].region,
+        default_tags: [{ tags: { service: 'deltacrown-api', environment: env, 'managed-by': 'cdktf', 'part-of': 'deltacrown-alerting' } }],
+      },
+    ]);
+  });
+
+  it('sets statement_timeout = 10000 (ms) and the justified timeouts in the PostgreSQL parameter group', () => {
+    const groups = Object.values(tf.resource.aws_db_parameter_group) as any[];
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({ name: `deltacrown-${env}-postgres16`, family: 'postgres16', lifecycle: { create_before_destroy: true } });
+    expect(groups[0].parameter).toEqual([
+      { name: 'statement_timeout', value: '10000', apply_method: 'immediate' },
+      { name: 'idle_in_transaction_session_timeout', value: '60000', apply_method: 'immediate' },
+      { name: 'log_min_duration_statement', value: '1000', apply_method: 'immediate' },
+    ]);
+  });
+
+  it('sets maxmemory-policy = allkeys-lru in the ElastiCache parameter group', () => {
+    const groups = Object.values(tf.resource.aws_elasticache_parameter_group) as any[];
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({ name: `deltacrown-${env}-redis7`, family: 'redis7', parameter: [{ name: 'maxmemory-policy', value: 'allkeys-lru' }] });
+  });
+
+  it('enables request metrics for the whole media bucket', () => {
+    const bucket = catalog.guardrails!.environments[env].s3!.media_bucket;
+    expect(Object.values(tf.resource.aws_s3_bucket_metric)).toEqual([{ '//': expect.anything(), bucket, name: 'EntireBucket' }]);
+  });
+
+  it('sends every alarm’s ALARM and OK notifications to the topic of its severity', () => {
+    for (const a of alarmsOf(tf)) {
+      expect(a.alarm_actions).toHaveLength(1);
+      expect(a.ok_actions).toEqual(a.alarm_actions);
+      const topic = topicOf(tf, a.alarm_actions[0]);
+      expect(topic.name).toBe(`deltacrown-api-${env}-guardrails-${a.tags.severity}`);
+      expect(a.actions_enabled).toBe(true);
+    }
+  });
+
+  it('links every alarm description to its runbook section, within CloudWatch’s 1024 characters', () => {
+    for (const a of alarmsOf(tf)) {
+      const kind = a.namespace === 'AWS/RDS' ? 'rds' : a.namespace === 'AWS/ElastiCache' ? 'elasticache' : 's3';
+      expect(a.alarm_description).toContain(`Runbook: ${RUNBOOK}#${kind}-guardrails`);
+      expect(a.alarm_description.length).toBeLessThanOrEqual(1024);
+      expect(a.alarm_description).not.toContain('$threshold');
+    }
+  });
+
+  it('tags every taggable resource with its service', () => {
+    for (const type of ['aws_cloudwatch_metric_alarm', 'aws_sns_topic', 'aws_db_parameter_group', 'aws_elasticache_parameter_group']) {
+      for (const r of Object.values(tf.resource[type]) as any[]) expect(r.tags.service).toBe('deltacrown-api');
+    }
+  });
+});
+
+describe('every alarm of the issue, with its threshold in the metric’s native unit', () => {
+  const tf = stacks.get('deltacrown-production-guardrails')!;
+  const alarm = (metric: string, dimension: Record<string, string>) => {
+    const found = alarmsOf(tf).filter((a) => a.metric_name === metric && Object.entries(dimension).every(([k, v]) => a.dimensions[k] === v));
+    expect(found).toHaveLength(1);
+    return found[0];
+  };
+  const rds = { DBInstanceIdentifier: 'deltacrown-prod' };
+  const bytes = (gib: number) => gib * 1024 ** 3;
+
+  it.each([
+    ['DatabaseConnections', { statistic: 'Maximum', comparison_operator: 'GreaterThanThreshold', threshold: 80 }, 'high'],
+    ['CPUUtilization', { statistic: 'Average', comparison_operator: 'GreaterThanThreshold', threshold: 90 }, 'high'],
+    ['FreeStorageSpace', { statistic: 'Minimum', comparison_operator: 'LessThanThreshold', threshold: 0.1 * bytes(200) }, 'high'],
+    ['ReadLatency', { extended_statistic: 'p90', comparison_operator: 'GreaterThanThreshold', threshold: 0.02, evaluate_low_sample_count_percentiles: 'evaluate' }, 'warning'],
+    ['WriteLatency', { extended_statistic: 'p90', comparison_operator: 'GreaterThanThreshold', threshold: 0.02 }, 'warning'],
+    ['FreeableMemory', { statistic: 'Average', comparison_operator: 'LessThanThreshold', threshold: Math.round(0.1 * bytes(16)) }, 'warning'],
+  ])('RDS %s', (metric, expected, severity) => {
+    const a = alarm(metric, rds);
+    expect(a).toMatchObject({ namespace: 'AWS/RDS', alarm_name: expect.stringMatching(/^deltacrown-production-rds-/), ...expected, tags: { severity } });
+    expect(a.statistic === undefined).toBe('extended_statistic' in expected);
+  });
+
+  it.each(['deltacrown-prod-redis-001', 'deltacrown-prod-redis-002'])('ElastiCache node %s: evictions, memory, engine CPU, read latency, connections', (node) => {
+    const dim = { CacheClusterId: node };
+    expect(alarm('Evictions', dim)).toMatchObject({ statistic: 'Sum', period: 60, threshold: 1000, treat_missing_data: 'notBreaching', tags: { severity: 'warning' } });
+    expect(alarm('DatabaseMemoryUsagePercentage', dim)).toMatchObject({ comparison_operator: 'GreaterThanThreshold', threshold: 80, tags: { severity: 'warning' } });
+    expect(alarm('EngineCPUUtilization', dim)).toMatchObject({ comparison_operator: 'GreaterThanThreshold', threshold: 90, tags: { severity: 'high' } });
+    expect(alarm('SuccessfulReadRequestLatency', dim)).toMatchObject({ extended_statistic: 'p95', threshold: 100000, tags: { severity: 'high' } });
+    expect(alarm('CurrConnections', dim)).toMatchObject({ comparison_operator: 'GreaterThanThreshold', threshold: 500, tags: { severity: 'warning' } });
+    for (const a of alarmsOf(tf).filter((x) => x.dimensions.CacheClusterId === node)) expect(a.namespace).toBe('AWS/ElastiCache');
+  });
+
+  it('S3 5xxErrors on the media bucket’s request metrics (high)', () => {
+    const a = alarm('5xxErrors', { BucketName: 'deltacrown-media-prod', FilterId: 'EntireBucket' });
+    expect(a).toMatchObject({ namespace: 'AWS/S3', statistic: 'Sum', period: 60, threshold: 5, evaluation_periods: 5, datapoints_to_alarm: 3, tags: { severity: 'high' } });
+  });
+
+  it('has no other alarms: 6 RDS + 5 per ElastiCache node + 1 S3', () => {
+    expect(alarmsOf(tf)).toHaveLength(6 + 5 * 2 + 1);
+    expect(alarmsOf(stacks.get('deltacrown-staging-guardrails')!)).toHaveLength(6 + 5 * 1 + 1);
+  });
+
+  it('staging differs where the catalog says so: connections ceiling 200, its own instance sizes', () => {
+    const st = stacks.get('deltacrown-staging-guardrails')!;
+    const conn = alarmsOf(st).find((a) => a.metric_name === 'CurrConnections')!;
+    expect(conn.threshold).toBe(200);
+    expect(alarmsOf(st).find((a) => a.metric_name === 'FreeStorageSpace')!.threshold).toBe(0.1 * bytes(50));
+  });
+});
+
+describe('notifications', () => {
+  const prod = stacks.get('deltacrown-production-guardrails')!;
+  const pd = stacks.get('deltacrown-production-pagerduty');
+
+  it('subscribes the production critical and high topics to deltacrown-api’s PagerDuty CloudWatch integration, through remote state', () => {
+    const https = subscriptionsOf(prod).filter((s) => s.protocol === 'https');
+    expect(https.map((s) => topicOf(prod, s.topic_arn).name).sort()).toEqual(['deltacrown-api-production-guardrails-critical', 'deltacrown-api-production-guardrails-high']);
+    expect(pd).toBeDefined();
+    for (const s of https) {
+      expect(s.endpoint_auto_confirms).toBe(true);
+      const m = /^https:\/\/events\.pagerduty\.com\/integration\/\$\{data\.terraform_remote_state\.([^.]+)\.outputs\.([^}]+)\}\/enqueue$/.exec(s.endpoint);
+      expect(m).not.toBeNull();
+      // The remote state is the PagerDuty stack's; the output it reads is that stack's sensitive reference to the
+      // integration_key of deltacrown-api's Amazon CloudWatch integration.
+      expect(prod.data.terraform_remote_state[m![1]]).toBeDefined();
+      expect(m![1]).toBe('cross-stack-reference-input-deltacrown-production-pagerduty');
+      const output = pd!.output[m![2]];
+      expect(output.sensitive).toBe(true);
+      const integration = /^\$\{pagerduty_service_integration\.([^.]+)\.integration_key\}$/.exec(output.value)![1];
+      const i = pd!.resource.pagerduty_service_integration[integration];
+      expect(i.type).toBe('aws_cloudwatch_inbound_integration');
+      const service = /^\$\{pagerduty_service\.([^.]+)\.id\}$/.exec(i.service)![1];
+      expect(pd!.resource.pagerduty_service[service].name).toBe('deltacrown-api');
+    }
+  });
+
+  it('sends production warnings to the non-paging mailbox only', () => {
+    const warning = subscriptionsOf(prod).filter((s) => topicOf(prod, s.topic_arn).name.endsWith('-warning'));
+    expect(warning.map((s) => [s.protocol, s.endpoint])).toEqual([['email', 'infra-alerts@deltacrown.example.com']]);
+  });
+
+  it('pages nobody from staging: e-mail for critical and high, nothing for warning, no PagerDuty reference', () => {
+    const st = stacks.get('deltacrown-staging-guardrails')!;
+    expect(subscriptionsOf(st).map((s) => [topicOf(st, s.topic_arn).name, s.protocol, s.endpoint]).sort()).toEqual([
+      ['deltacrown-api-staging-guardrails-critical', 'email', 'staging-alerts@deltacrown.example.com'],
+      ['deltacrown-api-staging-guardrails-high', 'email', 'staging-alerts@deltacrown.example.com'],
+    ]);
+    expect(st.data).toBeUndefined();
+    expect(JSON.stringify(st)).not.toContain('pagerduty');
+  });
+
+  it('never writes an integration key: every PagerDuty endpoint is a Terraform reference', () => {
+    for (const [, tf] of stacks) {
+      for (const s of subscriptionsOf(tf).filter((x) => x.protocol === 'https')) expect(s.endpoint).toMatch(/\/integration\/\$\{[^}]+\}\/enqueue$/);
+    }
+  });
+});
+
+/** Integration keys from a stand-in stack: one integration per (service, kind), so the reference names both. */
+class FakeKeys extends TerraformStack implements IntegrationKeys {
+  readonly asked: string[] = [];
+  private readonly integrations = new Map<string, ServiceIntegration>();
+  constructor(scope: App) {
+    super(scope, 'keys');
+    new PagerdutyProvider(this, 'pagerduty', {});
+  }
+  integrationKey(service: string, kind: 'events' | 'cloudwatch'): string {
+    const id = `${service}--${kind}`;
+    this.asked.push(id);
+    if (!this.integrations.has(id)) this.integrations.set(id, new ServiceIntegration(this, id, { service: `svc-${service}`, type: kind }));
+    return this.integrations.get(id)!.integrationKey;
+  }
+}
+
+describe('paging topics per owning service', () => {
+  it('subscribes each paging topic to the CloudWatch integration of the service that owns the resource', () => {
+    const dir = copyCatalog();
+    // The cache belongs to the workers: its alarms notify deltacrown-worker's topics.
+    edit(dir, 'guardrails.yml', /^elasticache:\n {2}parameters:/m, 'elasticache:\n  service: deltacrown-worker\n  parameters:');
+    const c = loadCatalog(dir);
+    const app = new App({ outdir: tempDir('deltacrown-guardrails-') });
+    const keys = new FakeKeys(app);
+    const stack = new GuardrailsStack(app, { catalog: c, environment: 'production', pagerduty: keys });
+    app.synth();
+    const tf = JSON.parse(fs.readFileSync(path.join(app.outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8'));
+    expect([...new Set(keys.asked)].sort()).toEqual(['deltacrown-api--cloudwatch', 'deltacrown-worker--cloudwatch']);
+    const plan = renderGuardrails(c, 'production');
+    for (const t of plan.topics) {
+      const subs = subscriptionsOf(tf).filter((s) => topicOf(tf, s.topic_arn).name === t.name);
+      if (t.destination.kind !== 'pagerduty') {
+        expect(subs.every((s) => s.protocol !== 'https')).toBe(true);
+        continue;
+      }
+      expect(subs).toHaveLength(1);
+      expect(subs[0].endpoint).toContain(`pagerduty_service_integration${t.service}--cloudwatchintegration_key`);
+    }
+    for (const a of alarmsOf(tf)) {
+      const owner = a.namespace === 'AWS/ElastiCache' ? 'deltacrown-worker' : 'deltacrown-api';
+      expect(topicOf(tf, a.alarm_actions[0]).name).toBe(`${owner}-production-guardrails-${a.tags.severity}`);
+      expect(a.tags.service).toBe(owner);
+    }
+  });
+
+  it('refuses to build a paging environment without the PagerDuty integration keys', () => {
+    const app = new App({ outdir: tempDir('deltacrown-guardrails-') });
+    expect(() => new GuardrailsStack(app, { catalog, environment: 'production' })).toThrow(
+      /topic deltacrown-api-production-guardrails-critical delivers to PagerDuty: the guardrails stack needs the PagerDuty stack's integration keys/,
+    );
+  });
+});
