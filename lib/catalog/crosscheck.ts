@@ -10,6 +10,8 @@ import { FieldPath, SourceFile } from './source';
 import { parsePromql } from '../promql';
 import { crossCheckGuardrails } from './crosscheck-guardrails';
 import { crossCheckOnCall } from './crosscheck-oncall';
+import { crossCheckSynthetics } from './crosscheck-synthetics';
+import { crossCheckDashboards } from './crosscheck-dashboards';
 import { seconds } from '../duration';
 import { fmt } from '../num';
 
@@ -55,6 +57,8 @@ export function crossCheck(c: Catalog): CatalogIssue[] {
   if (c.sources.slos) c.slos.slos.forEach((slo, i) => checkSlo(ctx, c.sources.slos!, slo, ['slos', i]));
   issues.push(...crossCheckOnCall(c));
   issues.push(...crossCheckGuardrails(c));
+  issues.push(...crossCheckSynthetics(c));
+  issues.push(...crossCheckDashboards(c));
   return issues;
 }
 

@@ -73,6 +73,8 @@ function assemble(root: string, parsed: Partial<Record<CatalogFileKind, { source
   const slos = one('slos');
   const guardrails = one('guardrails');
   const oncall = one('oncall');
+  const synthetics = one('synthetics');
+  const dashboards = one('dashboards');
   return {
     dir: root,
     catalog: main.data as Catalog['catalog'],
@@ -81,12 +83,16 @@ function assemble(root: string, parsed: Partial<Record<CatalogFileKind, { source
     ruleFiles: (parsed.rules ?? []).map((e) => ({ source: e.source, data: e.data as Catalog['ruleFiles'][number]['data'] })),
     guardrails: guardrails?.data as Catalog['guardrails'],
     oncall: oncall?.data as Catalog['oncall'],
+    synthetics: synthetics?.data as Catalog['synthetics'],
+    dashboards: dashboards?.data as Catalog['dashboards'],
     sources: {
       catalog: main.source,
       metrics: metrics.source,
       slos: slos?.source,
       guardrails: guardrails?.source,
       oncall: oncall?.source,
+      synthetics: synthetics?.source,
+      dashboards: dashboards?.source,
     },
   };
 }

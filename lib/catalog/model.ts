@@ -9,6 +9,10 @@ import { guardrailsFileSchema } from './schema-guardrails';
 import type { GuardrailsFile } from './schema-guardrails';
 import { oncallFileSchema } from './schema-oncall';
 import type { OnCallFile } from './schema-oncall';
+import { syntheticsFileSchema } from './schema-synthetics';
+import type { SyntheticsFile } from './schema-synthetics';
+import { dashboardsFileSchema } from './schema-dashboards';
+import type { DashboardsFile } from './schema-dashboards';
 import type { SourceFile } from './source';
 
 /** Each kind of catalog file: where it lives in the catalog directory and the schema it must satisfy. */
@@ -19,6 +23,8 @@ export const CATALOG_FILES = {
   rules: { pattern: 'rules/*.yml', schema: ruleFileSchema as ZodTypeAny, required: false },
   guardrails: { pattern: 'guardrails.yml', schema: guardrailsFileSchema as ZodTypeAny, required: false },
   oncall: { pattern: 'oncall.yml', schema: oncallFileSchema as ZodTypeAny, required: false },
+  synthetics: { pattern: 'synthetics/uptime_checks.yml', schema: syntheticsFileSchema as ZodTypeAny, required: false },
+  dashboards: { pattern: 'dashboards.yml', schema: dashboardsFileSchema as ZodTypeAny, required: false },
 } as const;
 
 export type CatalogFileKind = keyof typeof CATALOG_FILES;
@@ -34,7 +40,11 @@ export interface Catalog {
   readonly guardrails?: GuardrailsFile;
   /** The on-call model (oncall.yml): rotation, escalation, routing per severity; absent in a catalog without one. */
   readonly oncall?: OnCallFile;
-  readonly sources: { catalog: SourceFile; metrics: SourceFile; slos?: SourceFile; guardrails?: SourceFile; oncall?: SourceFile };
+  /** The synthetic uptime checks (synthetics/uptime_checks.yml), when the catalog has them. */
+  readonly synthetics?: SyntheticsFile;
+  /** Grafana dashboards' identities and the Grafana of each environment (dashboards.yml), when the catalog has them. */
+  readonly dashboards?: DashboardsFile;
+  readonly sources: { catalog: SourceFile; metrics: SourceFile; slos?: SourceFile; guardrails?: SourceFile; oncall?: SourceFile; synthetics?: SourceFile; dashboards?: SourceFile };
 }
 
 /** Severities an alert may have: the catalog's three, plus `none`/`info` for alerts that notify nobody. */

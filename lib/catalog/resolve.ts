@@ -7,6 +7,7 @@ import { Catalog } from './model';
 import type { Examples, Unit } from './schema';
 import { SERVICES_PLACEHOLDER, sloRecordName, sloWindows, WINDOW_PLACEHOLDER } from './crosscheck';
 import { fmt } from '../num';
+import { dashboardAnnotation } from './dashboards';
 
 export interface ResolvedAlert {
   name: string;
@@ -33,7 +34,8 @@ export interface ResolvedAlert {
   runbookAnchor: string;
   /** Labels the rule sets: severity, environment, family (+ service when fixed, + slo/burn for burn alerts). */
   labels: Record<string, string>;
-  annotations: { summary: string; description: string; runbook_url: string };
+  /** `dashboard_url`: `<grafana url>/d/<uid>` of the family's dashboard (dashboards.yml), when one covers it. */
+  annotations: { summary: string; description: string; runbook_url: string; dashboard_url?: string };
   examples: Examples;
   /** Where the alert is defined, `file:line`. */
   definedAt: string;
@@ -102,6 +104,7 @@ export function resolveEnvironment(c: Catalog, envName: string): ResolvedEnviron
             `(objective ${slo.objective}% over ${slo.window}): at this rate ${b.budget_consumed}% of the budget is gone in ${b.long_window}. ` +
             'Current 1h-window ratio: {{ $value | humanizePercentage }}.',
           runbook_url: `${base}#${slo.runbook}`,
+          ...dashboardAnnotation(c, envName, 'slo-burn-rate'),
         },
         examples: b.examples ?? { fires: [], quiet: [] },
         definedAt: `${loc.file}:${loc.line}`,
@@ -161,6 +164,7 @@ export function resolveEnvironment(c: Catalog, envName: string): ResolvedEnviron
             summary: fill(a.summary ?? f.summary),
             description: fill(a.description ?? f.description),
             runbook_url: `${base}#${f.runbook}`,
+            ...dashboardAnnotation(c, envName, f.family),
           },
           examples: a.examples ?? { fires: [], quiet: [] },
           definedAt: `${loc.file}:${loc.line}`,
