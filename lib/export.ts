@@ -9,6 +9,8 @@
  *   <out>/<environment>/alertmanager/alertmanager.yml
  *                                                   Alertmanager 0.25 configuration (routes, receivers,
  *                                                   inhibitions); secrets as files or placeholders
+ *   <out>/<environment>/synthetics/blackbox.yml     blackbox_exporter 0.23 modules of the synthetic checks
+ *   <out>/<environment>/synthetics/targets.yml      their targets, Prometheus file_sd format (job = check name)
  *   <out>/<environment>/aws/guardrails.yml          the CloudWatch guardrails as the guardrails stack creates
  *                                                   them: topics, parameter groups, alarms with thresholds in
  *                                                   the metric's native unit (for review; not an AWS format)
@@ -24,6 +26,7 @@ import { renderRuleGroups } from './render/prometheus-rules';
 import { renderPromtoolTests } from './render/promtool-tests';
 import { guardrailEnvironments, renderGuardrails } from './render/guardrails';
 import { AlertmanagerExportOptions, renderAlertmanagerFile } from './export-alertmanager';
+import { blackboxTargetsHeader, renderBlackboxConfig, renderBlackboxTargets, resolveChecks } from './render/synthetics';
 
 export interface ExportOptions {
   /** Replaces every rule group's evaluation interval (end-to-end tests shorten it). */
@@ -37,6 +40,8 @@ export interface ExportOptions {
   environments?: string[];
   /** Secrets, PagerDuty endpoint and timings of the exported alertmanager.yml (see lib/export-alertmanager.ts). */
   alertmanager?: AlertmanagerExportOptions;
+  /** Replaces every environment's base URL of the synthetic checks (end-to-end tests point them at a local server). */
+  syntheticsBaseUrl?: string;
 }
 
 /** Serialises data as YAML without folding long PromQL lines. */
@@ -65,6 +70,11 @@ export function renderExport(c: Catalog, opts: ExportOptions = {}): Map<string, 
       for (const [interval, file] of tests) files.set(`${env}/prometheus/tests/every-${interval}.test.yml`, toYaml(file, GENERATED));
     }
     if (c.oncall) files.set(`${env}/alertmanager/alertmanager.yml`, renderAlertmanagerFile(c, env, opts.alertmanager));
+    const checks = resolveChecks(c, env, opts.syntheticsBaseUrl);
+    if (checks.length) {
+      files.set(`${env}/synthetics/blackbox.yml`, toYaml(renderBlackboxConfig(checks), GENERATED));
+      files.set(`${env}/synthetics/targets.yml`, toYaml(renderBlackboxTargets(checks), `${GENERATED}\n${blackboxTargetsHeader(checks)}`));
+    }
     if (guardrailEnvironments(c).includes(env)) files.set(`${env}/aws/guardrails.yml`, toYaml(renderGuardrails(c, env), GENERATED));
   }
   return files;
