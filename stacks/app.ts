@@ -1,6 +1,7 @@
 import { App } from 'cdktf';
 import type { Catalog } from '../lib/catalog/model';
 import { AlertingStack } from './alerting-stack';
+import { GrafanaStack } from './grafana-stack';
 import { PagerDutyStack } from './pagerduty-stack';
 import { GuardrailsStack } from './guardrails-stack';
 import { guardrailEnvironments } from '../lib/render/guardrails';
@@ -19,6 +20,7 @@ export function buildApp(catalog: Catalog, opts: BuildOptions = {}): App {
     new AlertingStack(app, { catalog, environment: env.name, pagerduty });
     // Its critical/high SNS topics subscribe to the PagerDuty stack's CloudWatch integrations (remote state).
     if (guardrailEnvironments(catalog).includes(env.name)) new GuardrailsStack(app, { catalog, environment: env.name, pagerduty });
+    if (catalog.dashboards) new GrafanaStack(app, { catalog, environment: env.name });
   }
   return app;
 }

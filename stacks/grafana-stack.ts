@@ -1,0 +1,102 @@
+import { Construct } from 'constructs';
+import { TerraformVariable } from 'cdktf';
+import type { Catalog } from '../lib/catalog/model';
+import { renderDashboards } from '../lib/render/dashboards';
+import { renderSmChecks, resolveChecks } from '../lib/render/synthetics';
+import { GrafanaProvider } from '../constructs/grafana/provider';
+import { Folder } from '../constructs/grafana/folder';
+import { Dashboard } from '../constructs/grafana/dashboard';
+import { SyntheticMonitoringCheck } from '../constructs/grafana/synthetic-monitoring-check';
+import { DataGrafanaSyntheticMonitoringProbes } from '../constructs/grafana/data-synthetic-monitoring-probes';
+import { escapeTerraform } from '../constructs/terraform-strings';
+import { DeltaCrownStack } from './base';
+
+export interface GrafanaStackProps {
+  readonly catalog: Catalog;
+  readonly environment: string;
+}
+
+/**
+ * The deploy-time settings of the Grafana provider, as Terraform variables that default to null: set
+ * `TF_VAR_grafana_url` … or leave them unset, and the provider reads its own environment variables instead
+ * (`GRAFANA_URL`, `GRAFANA_AUTH`, `GRAFANA_SM_URL`, `GRAFANA_SM_ACCESS_TOKEN`). No value is ever synthesized.
+ */
+export const GRAFANA_VARIABLES = {
+  grafana_url: { env: 'GRAFANA_URL', sensitive: false, description: 'Grafana root URL (unset: the provider reads GRAFANA_URL).' },
+  grafana_auth: { env: 'GRAFANA_AUTH', sensitive: true, description: 'Grafana service account token (unset: the provider reads GRAFANA_AUTH).' },
+  grafana_sm_url: { env: 'GRAFANA_SM_URL', sensitive: false, description: 'Synthetic Monitoring API URL (unset: the provider reads GRAFANA_SM_URL).' },
+  grafana_sm_access_token: {
+    env: 'GRAFANA_SM_ACCESS_TOKEN',
+    sensitive: true,
+    description: 'Synthetic Monitoring access token (unset: the provider reads GRAFANA_SM_ACCESS_TOKEN).',
+  },
+} as const;
+
+/**
+ * `deltacrown-<environment>-grafana`: the environment's Grafana — the DeltaCrown folder, the runbook's dashboards
+ * (lib/render/dashboards.ts), and the synthetic uptime checks as Grafana Synthetic Monitoring HTTP checks run
+ * from the probe locations the catalog names (resolved to ids by the probes data source at plan time).
+ */
+export class GrafanaStack extends DeltaCrownStack {
+  readonly folder: Folder;
+  readonly dashboards: Dashboard[] = [];
+  readonly checks: SyntheticMonitoringCheck[] = [];
+
+  constructor(scope: Construct, props: GrafanaStackProps) {
+    super(scope, 'grafana', props);
+    const { catalog, environment } = props;
+    const spec = catalog.dashboards;
+    if (!spec) throw new Error('GrafanaStack: the catalog has no dashboards.yml');
+
+    const v = Object.fromEntries(
+      Object.entries(GRAFANA_VARIABLES).map(([name, x]) => {
+        const variable = new TerraformVariable(this, name, { type: 'string', sensitive: x.sensitive, nullable: true, description: x.description });
+        // default = null makes the variable optional; a null provider argument falls back to the provider's env var.
+        variable.addOverride('default', null);
+        return [name, variable];
+      }),
+    ) as Record<keyof typeof GRAFANA_VARIABLES, TerraformVariable>;
+
+    new GrafanaProvider(this, 'grafana', {
+      url: v.grafana_url.stringValue,
+      auth: v.grafana_auth.stringValue,
+      smUrl: v.grafana_sm_url.stringValue,
+      smAccessToken: v.grafana_sm_access_token.stringValue,
+    });
+
+    this.folder = new Folder(this, 'folder', { uid: spec.grafana.folder.uid, title: spec.grafana.folder.title, preventDestroyIfNotEmpty: true });
+
+    for (const d of renderDashboards(catalog, environment)) {
+      this.dashboards.push(
+        new Dashboard(this, `dashboard-${d.kind}`, {
+          folder: this.folder.uid,
+          // Catalog text (PromQL, `${datasource}`) is data: escaped so Terraform does not interpolate it.
+          configJson: escapeTerraform(JSON.stringify(d.model)),
+          overwrite: true,
+          message: 'Managed by deltacrown-alerting (alerts/dashboards.yml); changes made in the UI are overwritten.',
+        }),
+      );
+    }
+
+    const checks = renderSmChecks(resolveChecks(catalog, environment), environment);
+    if (checks.length) {
+      const probes = new DataGrafanaSyntheticMonitoringProbes(this, 'probes', { filterDeprecated: true });
+      for (const chk of checks) {
+        this.checks.push(
+          new SyntheticMonitoringCheck(this, `check-${chk.job}`, {
+            job: chk.job,
+            target: escapeTerraform(chk.target),
+            enabled: true,
+            probes: chk.probeNames.map((name) => probes.probeId(name)),
+            frequency: chk.frequency,
+            timeout: chk.timeout,
+            labels: chk.labels,
+            // The catalog's Prometheus rules alert on these checks (rules/synthetics.yml), not Synthetic Monitoring.
+            alertSensitivity: 'none',
+            settings: { http: { ...escapeTerraform(chk.http), noFollowRedirects: false } },
+          }),
+        );
+      }
+    }
+  }
+}
