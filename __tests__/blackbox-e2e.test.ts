@@ -1,0 +1,197 @@
+/**
+ * End to end: the real `prometheus-blackbox-exporter` (Debian, 0.23) runs the exported synthetic checks
+ * (npm run export: <env>/synthetics/blackbox.yml + targets.yml, base URL pointed at a local stub) against a
+ * local stub of DeltaCrown serving the four endpoints — healthy, then with one endpoint answering 503, one a
+ * wrong body, and one too slowly — and `probe_success` of each check says which.
+ */
+import * as fs from 'fs';
+import * as http from 'http';
+import * as net from 'net';
+import * as path from 'path';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { parse } from 'yaml';
+import { loadCatalog } from '../lib/catalog/load';
+import { renderExport, writeFiles } from '../lib/export';
+import { seconds } from '../lib/duration';
+import { requireBinary, ALERTS, tempDir } from './helpers';
+
+const catalog = loadCatalog(ALERTS);
+const ENV = 'production';
+
+/** How the stub answers each path: status, body, delay (ms). */
+type Answer = { status: number; body: string; delayMs?: number };
+const HEALTHY: Record<string, Answer> = {
+  '/health': { status: 200, body: '{"status": "ok", "version": "1.0.0"}' },
+  '/api/transactions': { status: 200, body: '{"transactions": []}' },
+  '/api/shop/items': { status: 200, body: '{"items": [{"id": 1, "name": "Crown"}]}' },
+  '/api/moderation/enforcement/ping': { status: 200, body: '{"status":"ok"}' },
+};
+
+let answers: Record<string, Answer> = { ...HEALTHY };
+const requests: { method: string; path: string; remote: string }[] = [];
+let stub: http.Server;
+let stubPort: number;
+let exporter: ChildProcess | undefined;
+let exporterPort: number;
+let exporterLog = '';
+let targets: { targets: string[]; labels: { job: string; __param_module: string } }[];
+let configFile: string;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function get(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+async function waitReady(url: string, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      if ((await get(url)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (exporter?.exitCode !== null && exporter?.exitCode !== undefined) throw new Error(`blackbox exporter exited (${exporter.exitCode}):\n${exporterLog}`);
+    if (Date.now() > until) throw new Error(`blackbox exporter not ready after ${ms} ms:\n${exporterLog}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Probes one check through the exporter; returns its metrics (name → value). */
+async function probe(module: string, target: string): Promise<Record<string, number>> {
+  const res = await get(`http://127.0.0.1:${exporterPort}/probe?module=${encodeURIComponent(module)}&target=${encodeURIComponent(target)}`);
+  expect(res.status).toBe(200);
+  const metrics: Record<string, number> = {};
+  for (const line of res.body.split('\n')) {
+    const m = /^([a-z_]+)(?:\{[^}]*\})? (\S+)$/.exec(line);
+    if (m && !(m[1] in metrics)) metrics[m[1]] = Number(m[2]);
+  }
+  return metrics;
+}
+
+/** probe_success of every check, by path. */
+async function probeAll(): Promise<Record<string, Record<string, number>>> {
+  const out: Record<string, Record<string, number>> = {};
+  await Promise.all(
+    targets.map(async (t) => {
+      out[new URL(t.targets[0]).pathname] = await probe(t.labels.__param_module, t.targets[0]);
+    }),
+  );
+  return out;
+}
+
+const success = (r: Record<string, Record<string, number>>) => Object.fromEntries(Object.entries(r).map(([p, m]) => [p, m.probe_success]));
+
+beforeAll(async () => {
+  const bin = requireBinary('prometheus-blackbox-exporter', 'prometheus-blackbox-exporter');
+  stub = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://stub');
+    requests.push({ method: req.method ?? '', path: url.pathname, remote: req.socket.remoteAddress ?? '' });
+    const a = answers[url.pathname] ?? { status: 404, body: 'not found' };
+    setTimeout(() => {
+      res.writeHead(a.status, { 'content-type': 'application/json' });
+      res.end(a.body);
+    }, a.delayMs ?? 0);
+  });
+  await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
+  stubPort = (stub.address() as net.AddressInfo).port;
+
+  // The export, as `npm run export -- --env production --synthetics-base-url http://localhost:<port>` writes it.
+  // `localhost` and an IPv4-only stub: the checks must resolve it to 127.0.0.1 (ip4, no fallback).
+  const out = tempDir('deltacrown-blackbox-');
+  writeFiles(renderExport(catalog, { environments: [ENV], syntheticsBaseUrl: `http://localhost:${stubPort}` }), out);
+  configFile = path.join(out, ENV, 'synthetics', 'blackbox.yml');
+  targets = parse(fs.readFileSync(path.join(out, ENV, 'synthetics', 'targets.yml'), 'utf8'));
+
+  exporterPort = await freePort();
+  exporter = spawn(bin, [`--config.file=${configFile}`, `--web.listen-address=127.0.0.1:${exporterPort}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  exporter.stdout!.on('data', (d) => (exporterLog += d));
+  exporter.stderr!.on('data', (d) => (exporterLog += d));
+  await waitReady(`http://127.0.0.1:${exporterPort}/-/healthy`, 15000);
+}, 30000);
+
+afterAll(async () => {
+  if (exporter && exporter.exitCode === null) {
+    const exited = new Promise((r) => exporter!.once('exit', r));
+    exporter.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+    if (exporter.exitCode === null) exporter.kill('SIGKILL');
+  }
+  await new Promise<void>((resolve) => (stub ? stub.close(() => resolve()) : resolve()));
+});
+
+describe('blackbox_exporter runs the exported synthetic checks', () => {
+  it('accepts the exported configuration of every environment (--config.check)', () => {
+    const bin = requireBinary('prometheus-blackbox-exporter', 'prometheus-blackbox-exporter');
+    const out = tempDir('deltacrown-blackbox-check-');
+    writeFiles(renderExport(catalog), out);
+    for (const env of catalog.catalog.environments.map((e) => e.name)) {
+      const r = spawnSync(bin, ['--config.check', `--config.file=${path.join(out, env, 'synthetics', 'blackbox.yml')}`], { encoding: 'utf8' });
+      expect({ env, status: r.status, output: r.stderr }).toEqual({ env, status: 0, output: expect.stringContaining('Config file is ok') });
+    }
+  });
+
+  it('probes the four endpoints of the runbook', () => {
+    expect(targets.map((t) => new URL(t.targets[0]).pathname)).toEqual(['/health', '/api/transactions', '/api/shop/items', '/api/moderation/enforcement/ping']);
+  });
+
+  it('reports every check successful against a healthy DeltaCrown, over IPv4 with GET', async () => {
+    answers = { ...HEALTHY };
+    requests.length = 0;
+    const r = await probeAll();
+    expect(success(r)).toEqual({ '/health': 1, '/api/transactions': 1, '/api/shop/items': 1, '/api/moderation/enforcement/ping': 1 });
+    for (const m of Object.values(r)) expect(m.probe_ip_protocol).toBe(4);
+    expect(requests.map((q) => q.method).sort()).toEqual(['GET', 'GET', 'GET', 'GET']);
+    expect(requests.map((q) => q.path).sort()).toEqual(['/api/moderation/enforcement/ping', '/api/shop/items', '/api/transactions', '/health']);
+    expect(requests.every((q) => /127\.0\.0\.1$/.test(q.remote))).toBe(true);
+  });
+
+  it('fails the check of an endpoint answering 503, and the one whose body does not match, and only those', async () => {
+    answers = {
+      ...HEALTHY,
+      '/api/transactions': { status: 503, body: '{"error": "payments unavailable"}' },
+      '/api/shop/items': { status: 200, body: '{"error": "shop unavailable"}' },
+    };
+    const r = await probeAll();
+    expect(success(r)).toEqual({ '/health': 1, '/api/transactions': 0, '/api/shop/items': 0, '/api/moderation/enforcement/ping': 1 });
+    expect(r['/api/transactions'].probe_http_status_code).toBe(503);
+    expect(r['/api/shop/items'].probe_http_status_code).toBe(200);
+    expect(r['/api/shop/items'].probe_failed_due_to_regex).toBe(1);
+  });
+
+  it('fails /health when its body says it is not ok', async () => {
+    answers = { ...HEALTHY, '/health': { status: 200, body: '{"status": "degraded"}' } };
+    expect(success(await probeAll())['/health']).toBe(0);
+  });
+
+  it('fails a check answering after its timeout', async () => {
+    const health = catalog.synthetics!.checks.find((c) => c.path === '/health')!;
+    const timeoutMs = seconds(health.timeout ?? catalog.synthetics!.defaults.timeout) * 1000;
+    answers = { ...HEALTHY, '/health': { ...HEALTHY['/health'], delayMs: timeoutMs + 500 } };
+    const r = await probe('deltacrown-health', targets.find((t) => t.labels.job === 'deltacrown-health')!.targets[0]);
+    expect(r.probe_success).toBe(0);
+    expect(r.probe_duration_seconds).toBeGreaterThanOrEqual(timeoutMs / 1000 - 0.5);
+  }, 20000);
+
+  it('recovers when DeltaCrown does', async () => {
+    answers = { ...HEALTHY };
+    expect(success(await probeAll())).toEqual({ '/health': 1, '/api/transactions': 1, '/api/shop/items': 1, '/api/moderation/enforcement/ping': 1 });
+  });
+});
