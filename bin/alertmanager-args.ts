@@ -9,6 +9,8 @@
  *   --secrets-dir <dir>            directory of the secret files (default /etc/alertmanager/secrets)
  *   --group-wait / --group-interval / --repeat-interval <duration>
  *                                  replace the timings of every route (end-to-end tests shorten them)
+ *   --heartbeat-repeat-interval <duration>
+ *                                  replace the heartbeat route's repeat interval only (wins over --repeat-interval)
  */
 import { DURATION_RE } from '../lib/catalog/schema';
 import type { AlertmanagerExportOptions } from '../lib/export-alertmanager';
@@ -36,5 +38,6 @@ export function alertmanagerExportOptions(options: Map<string, string | true>): 
     heartbeatUrl: option(options, 'heartbeat-url'),
     secretsDir: option(options, 'secrets-dir'),
     timings: Object.fromEntries(Object.entries(timings).filter(([, v]) => v !== undefined)),
+    heartbeatTimings: timing('heartbeat-repeat-interval') ? { repeat_interval: timing('heartbeat-repeat-interval') } : undefined,
   };
 }

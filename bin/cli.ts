@@ -11,7 +11,9 @@ export function runCli(main: () => void | Promise<void>): void {
         process.stderr.write(`catalog invalid: ${e.issues.length} error${e.issues.length === 1 ? '' : 's'}; nothing was written\n`);
         process.exit(1);
       }
-      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      // A plain message for people; the stack only when asked for (DEBUG=1).
+      const detail = e instanceof Error ? (process.env.DEBUG ? (e.stack ?? e.message) : e.message) : String(e);
+      process.stderr.write(`error: ${detail}\n`);
       process.exit(2);
     });
 }

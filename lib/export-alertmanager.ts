@@ -22,6 +22,8 @@ export interface AlertmanagerExportOptions {
   pagerdutyUrl?: string;
   /** Replaces the timings of every route (end-to-end tests shorten them). */
   timings?: Partial<RouteTimings>;
+  /** Replaces the heartbeat route's timings only (wins over `timings`). */
+  heartbeatTimings?: Partial<RouteTimings>;
 }
 
 export const DEFAULT_SECRETS_DIR = '/etc/alertmanager/secrets';
@@ -53,7 +55,7 @@ export function exportSecrets(c: Catalog, environment: string, opts: Alertmanage
 /** The text of `<environment>/alertmanager/alertmanager.yml`. */
 export function renderAlertmanagerFile(c: Catalog, environment: string, opts: AlertmanagerExportOptions = {}): string {
   const secrets = exportSecrets(c, environment, opts);
-  const config = renderAlertmanagerConfig(c, environment, { secrets, pagerdutyUrl: opts.pagerdutyUrl, timings: opts.timings });
+  const config = renderAlertmanagerConfig(c, environment, { secrets, pagerdutyUrl: opts.pagerdutyUrl, timings: opts.timings, heartbeatTimings: opts.heartbeatTimings });
   const files = [
     ...Object.entries(secrets.routingKeys).filter(([, v]) => 'file' in v).map(([s, v]) => `#   ${(v as { file: string }).file}: Events API v2 routing key of ${s} (deltacrown-${environment}-pagerduty output)`),
     ...('file' in secrets.slackWebhookUrl ? [`#   ${secrets.slackWebhookUrl.file}: Slack incoming webhook URL`] : []),
