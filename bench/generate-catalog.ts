@@ -1,0 +1,66 @@
+/**
+ * Generates a catalog with `n` services for the scale benchmark: the committed catalog, with services
+ * `deltacrown-api`, `deltacrown-worker`, `svc-003` … `svc-<n>`, and every alert family and SLO repeated for each
+ * generated service (own alert names, same family and runbook section), so that every service carries the full
+ * alert set and the PagerDuty services, integrations and routes grow with `n` (the synthetic checks, which are per
+ * public endpoint, stay as they are).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseDocument, stringify } from 'yaml';
+
+const ALERTS = path.join(__dirname, '..', 'alerts');
+
+/** `svc-003` → `Svc003`, a suffix for alert names. */
+const suffix = (svc: string) => svc.replace(/^svc-/, 'Svc');
+
+function rewrite(file: string, fn: (data: any) => void): void {
+  const doc = parseDocument(fs.readFileSync(file, 'utf8'));
+  const data = doc.toJS();
+  fn(data);
+  const header = fs.readFileSync(file, 'utf8').split('\n')[0];
+  fs.writeFileSync(file, `${header}\n${stringify(data, { lineWidth: 0 })}`);
+}
+
+function renameAlerts(family: any, svc: string): any {
+  const copy = JSON.parse(JSON.stringify(family));
+  if (copy.signal) delete copy.signal.record;
+  for (const a of copy.alerts) {
+    a.name = `${a.name}${suffix(svc)}`;
+    if (a.signal) delete a.signal.record;
+  }
+  if (copy.service) copy.service = svc;
+  else copy.services = [svc];
+  return copy;
+}
+
+/** Writes the generated catalog to a temp directory and returns its path. */
+export function generateCatalog(n: number): string {
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), `bench-catalog-${n}-`)), 'alerts');
+  fs.cpSync(ALERTS, dir, { recursive: true });
+  const generated = Array.from({ length: Math.max(0, n - 2) }, (_, i) => `svc-${String(i + 3).padStart(3, '0')}`);
+
+  rewrite(path.join(dir, 'catalog.yml'), (c) => {
+    c.services.push(...generated.map((name) => ({ name, description: `Generated service ${name}` })));
+  });
+  // Synthetic checks are per public endpoint, not per service: their alerts are not repeated.
+  for (const f of fs.readdirSync(path.join(dir, 'rules')).filter((x) => x !== 'synthetics.yml')) {
+    rewrite(path.join(dir, 'rules', f), (r) => {
+      const originals = [...r.families];
+      for (const svc of generated) for (const fam of originals) r.families.push(renameAlerts(fam, svc));
+    });
+  }
+  rewrite(path.join(dir, 'slos.yml'), (s) => {
+    const originals = [...s.slos];
+    for (const svc of generated) {
+      for (const slo of originals) {
+        const copy = JSON.parse(JSON.stringify(slo).split('deltacrown-api').join(svc));
+        copy.name = `${svc}-${slo.name}`;
+        for (const b of Object.values(copy.alerts) as any[]) b.name = `${b.name}${suffix(svc)}`;
+        s.slos.push(copy);
+      }
+    }
+  });
+  return dir;
+}
