@@ -74,6 +74,48 @@ describe('review against HEAD', () => {
     expect(r.changes.find((c) => c.field === 'objective')).toMatchObject({ kind: 'slo', old: '99.9%', new: '99.5%', class: 'loosened', flagged: true });
   });
 
+  it('flags a loosened guardrail threshold, in the catalog’s own unit', () => {
+    const { alerts } = repo();
+    edit(alerts, 'guardrails.yml', 'threshold: { value: 80, unit: count }', 'threshold: { value: 95, unit: count }');
+    const r = review(alerts);
+    const row = r.changes.find((c) => c.kind === 'guardrail');
+    expect(row).toMatchObject({ field: 'threshold', old: '80', new: '95', class: 'loosened', flagged: true });
+  });
+
+  it('flags a slower escalation and shows a roster edit as a routing change with who is on call now', () => {
+    const { alerts } = repo();
+    edit(alerts, 'catalog.yml', '    mtta: 15m', '    mtta: 20m');
+    edit(alerts, 'oncall.yml', /oncall\.engineer1@deltacrown\.com/, 'oncall.engineer9@deltacrown.com');
+    const r = review(alerts);
+    expect(r.changes.find((c) => c.kind === 'escalation' && c.name === 'high')).toMatchObject({ old: '15 min', new: '20 min', class: 'escalation slower', flagged: true });
+    expect(r.changes.find((c) => c.kind === 'rotation' && c.field === 'roster')).toMatchObject({ class: 'routing changed', flagged: false });
+    expect(r.changes.some((c) => c.kind === 'rotation' && c.field === 'on call now')).toBe(true);
+  });
+
+  it('shows a new Slack channel for warnings as a routing change', () => {
+    const { alerts } = repo();
+    edit(alerts, 'oncall.yml', 'alerts: "#infra-alerts"', 'alerts: "#sre-alerts"');
+    const r = review(alerts);
+    expect(r.changes.find((c) => c.kind === 'route' && c.name === 'warning')).toMatchObject({
+      field: 'receiver',
+      old: 'Slack #infra-alerts',
+      new: 'Slack #sre-alerts',
+      environments: ['production', 'staging'],
+      class: 'routing changed',
+      flagged: false,
+    });
+  });
+
+  it('classifies synthetic check changes: a longer timeout is loosened', () => {
+    const { alerts } = repo();
+    edit(alerts, 'synthetics/uptime_checks.yml', '  timeout: 5s', '  timeout: 10s');
+    const r = review(alerts);
+    const rows = r.changes.filter((c) => c.kind === 'synthetic check');
+    // The default applies to the three checks without a timeout of their own (/health sets 3s).
+    expect(rows.map((x) => x.name).sort()).toEqual(['deltacrown-moderation-ping', 'deltacrown-shop-items', 'deltacrown-transactions']);
+    for (const x of rows) expect(x).toMatchObject({ field: 'timeout', old: '5s', new: '10s', class: 'loosened', flagged: true });
+  });
+
   it('follows a file that moved', () => {
     const { alerts } = repo();
     fs.renameSync(path.join(alerts, 'rules/pods.yml'), path.join(alerts, 'rules/kubernetes.yml'));

@@ -8,6 +8,9 @@ import type { Catalog } from '../catalog/model';
 import { allAlerts, resolveEnvironment } from '../catalog/resolve';
 import { seconds } from '../duration';
 import { severityRank } from '../catalog/model';
+import { onCallAt, onCallEnvironment, resolveOnCall } from '../catalog/resolve-oncall';
+import { guardrailEnvironments, renderGuardrails } from '../render/guardrails';
+import { resolveChecks } from '../render/synthetics';
 
 /**
  * How a change of a field is classified.
@@ -81,5 +84,113 @@ export const sloFacet: Facet = (c) =>
     }),
   );
 
+const minutes = (m: number): ReviewField => ({ kind: 'escalation', value: m, display: `${m} min` });
+const plain = (v: string | number | boolean): ReviewField => ({ kind: 'plain', value: v, display: String(v) });
+/** A destination: compared by what people read, so a new channel or PagerDuty severity counts. */
+const routing = (display: string): ReviewField => ({ kind: 'routing', value: display, display });
+
+/**
+ * Escalation per environment and severity: where it goes, urgency, each level's delay, the acknowledgement
+ * timeout; plus the rotation — and who is on call now, since a roster edit can change this week's primary.
+ */
+export const escalationFacet: Facet = (c) => {
+  if (!c.oncall) return [];
+  const r = resolveOnCall(c);
+  const now = onCallAt(r, new Date());
+  return c.catalog.environments.flatMap((env) => {
+    const e = onCallEnvironment(r, env.name);
+    const items: ReviewItem[] = r.severities.map((s) => {
+      const fields: Record<string, ReviewField> = {
+        destination: routing(e.destination[s.severity] === 'pagerduty' ? 'PagerDuty' : `Slack ${r.slack.alerts}`),
+        urgency: { kind: 'routing', value: e.incidentUrgency[s.severity], display: e.incidentUrgency[s.severity] },
+        levels: { kind: 'routing', value: s.escalation.map((l) => l.level).join(' → '), display: s.escalation.map((l) => l.level.replace(/_/g, ' ')).join(' → ') || 'none' },
+        'acknowledgement timeout': { kind: 'escalation', value: r.pagerduty.acknowledgementTimeout.seconds / 60, display: r.pagerduty.acknowledgementTimeout.duration },
+      };
+      s.escalation.forEach((l, i) => (fields[`escalate after level ${i + 1} (${l.level.replace(/_/g, ' ')})`] = minutes(l.delayMinutes)));
+      return { kind: 'escalation', name: s.severity, environment: env.name, fields };
+    });
+    items.push({
+      kind: 'rotation',
+      name: 'on-call',
+      environment: env.name,
+      fields: {
+        roster: { kind: 'routing', value: r.roster.join(', '), display: r.roster.join(', ') },
+        'turn length': plain(r.rotation.turnLength),
+        'hand-off': plain(`${r.rotation.handoff.day} ${r.rotation.handoff.time} ${r.rotation.timeZone}`),
+        'on call now': { kind: 'routing', value: `${now.primary} / ${now.secondary}`, display: `primary ${now.primary}, secondary ${now.secondary}` },
+        'team lead': { kind: 'routing', value: r.teamLead, display: r.teamLead },
+        'engineering manager': { kind: 'routing', value: r.engineeringManager, display: r.engineeringManager },
+      },
+    });
+    return items;
+  });
+};
+
+/** Alertmanager routes per environment and severity: receiver and notification timings. */
+export const routeFacet: Facet = (c) => {
+  if (!c.oncall) return [];
+  const r = resolveOnCall(c);
+  return c.catalog.environments.flatMap((env) => {
+    const e = onCallEnvironment(r, env.name);
+    return r.severities.map((s) => ({
+      kind: 'route',
+      name: s.severity,
+      environment: env.name,
+      fields: {
+        receiver: routing(e.destination[s.severity] === 'pagerduty' ? `PagerDuty (${s.pagerdutySeverity})` : `Slack ${r.slack.alerts}`),
+        group_wait: { kind: 'escalation', value: seconds(s.timings.group_wait), display: s.timings.group_wait },
+        group_interval: { kind: 'escalation', value: seconds(s.timings.group_interval), display: s.timings.group_interval },
+        repeat_interval: { kind: 'escalation', value: seconds(s.timings.repeat_interval), display: s.timings.repeat_interval },
+      },
+    }));
+  });
+};
+
+/** CloudWatch guardrail alarms per environment: threshold in the catalog's unit, severity, evaluation, topic. */
+export const guardrailFacet: Facet = (c) =>
+  guardrailEnvironments(c).flatMap((env) => {
+    const plan = renderGuardrails(c, env);
+    const alarms = [...(plan.rds?.alarms ?? []), ...(plan.elasticache?.alarms ?? []), ...(plan.s3?.alarms ?? [])];
+    const items: ReviewItem[] = alarms.map((a) => ({
+      kind: 'guardrail',
+      name: a.alarmName.replace(`deltacrown-${env}-`, ''),
+      environment: env,
+      fields: {
+        threshold: { kind: a.comparisonOperator === 'LessThanThreshold' ? 'below' : 'above', value: a.threshold, display: a.thresholdText },
+        severity: { kind: 'severity', value: severityRank(a.severity), display: a.severity },
+        evaluation: {
+          kind: 'delay',
+          value: a.period * a.datapointsToAlarm,
+          display: `${a.datapointsToAlarm} of ${a.evaluationPeriods} × ${a.period}s ${a.extendedStatistic ?? a.statistic}`,
+        },
+        'missing data': plain(a.treatMissingData),
+        topic: { kind: 'routing', value: a.topic, display: a.topic },
+      },
+    }));
+    for (const pg of [plan.rds?.parameterGroup, plan.elasticache?.parameterGroup]) {
+      if (!pg) continue;
+      items.push({ kind: 'parameter group', name: pg.name, environment: env, fields: Object.fromEntries(pg.parameters.map((p) => [p.name, plain(p.value)])) });
+    }
+    return items;
+  });
+
+/** Synthetic checks per environment: what is requested and expected, how often, from where. */
+export const syntheticFacet: Facet = (c) =>
+  c.catalog.environments.flatMap((env) =>
+    resolveChecks(c, env.name).map((k) => ({
+      kind: 'synthetic check',
+      name: k.name,
+      environment: env.name,
+      fields: {
+        request: plain(`${k.method} ${k.url}`),
+        'status codes': plain(k.validStatusCodes.join(', ')),
+        'body regex': plain(k.bodyRegex ?? '(none)'),
+        frequency: { kind: 'delay', value: k.frequencySeconds, display: k.frequency },
+        timeout: { kind: 'above', value: k.timeoutSeconds, display: k.timeout },
+        probes: { kind: 'routing', value: k.probes.join(', '), display: k.probes.join(', ') },
+      },
+    })),
+  );
+
 /** Every facet the review compares. */
-export const FACETS: Facet[] = [alertFacet, sloFacet];
+export const FACETS: Facet[] = [alertFacet, sloFacet, escalationFacet, routeFacet, guardrailFacet, syntheticFacet];
