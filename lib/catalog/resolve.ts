@@ -24,6 +24,8 @@ export interface ResolvedAlert {
   serviceFromSeries: boolean;
   /** The full alert condition. */
   expr: string;
+  /** The measured value a threshold alert compares (its signal, placeholders expanded). */
+  signalExpr?: string;
   for: string;
   keepFiringFor?: string;
   threshold?: number;
@@ -152,6 +154,7 @@ export function resolveEnvironment(c: Catalog, envName: string): ResolvedEnviron
           services,
           serviceFromSeries: !f.service,
           expr,
+          signalExpr: a.expr ? undefined : expand(signal!.expr),
           for: o.for ?? a.for ?? f.for,
           keepFiringFor: a.keep_firing_for ?? f.keep_firing_for,
           threshold,

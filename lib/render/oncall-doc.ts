@@ -1,0 +1,136 @@
+/**
+ * The generated on-call reference, `docs/oncall.md` (`npm run docs`): severities and escalation, every alert and
+ * guardrail with its threshold, window, severity, route and runbook section, the synthetic checks and the
+ * dashboards — all read from the catalog, so the page cannot drift from what is deployed. Pure: catalog in,
+ * Markdown out.
+ */
+import type { Catalog } from '../catalog/model';
+import { allAlerts, resolveEnvironment, ResolvedAlert } from '../catalog/resolve';
+import { onCallEnvironment, resolveOnCall, ResolvedOnCall } from '../catalog/resolve-oncall';
+import { dashboardForFamily, dashboardUrl } from '../catalog/dashboards';
+import { guardrailEnvironments, renderGuardrails } from './guardrails';
+import { resolveChecks } from './synthetics';
+import { renderOnCallTable } from './oncall-table';
+
+const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** Where an alert of `severity` goes in `environment`. */
+function route(r: ResolvedOnCall | undefined, environment: string, a: ResolvedAlert): string {
+  if (r && a.name === r.alertmanager.heartbeat.alertname) return 'dead man’s switch';
+  if (!r || a.severity === 'none' || a.severity === 'info') return 'nobody';
+  const e = onCallEnvironment(r, environment);
+  const sev = r.severities.find((s) => s.severity === a.severity);
+  if (!sev) return 'Slack';
+  return e.destination[sev.severity] === 'pagerduty' ? `PagerDuty (${e.incidentUrgency[sev.severity]} urgency)` : `Slack ${r.slack.alerts}`;
+}
+
+/** The condition as people read it: `> 5%`, or the PromQL of a condition alert. */
+function condition(a: ResolvedAlert): string {
+  if (a.kind === 'burn') return `burn rate ${a.expr.match(/> \(([0-9.]+) \*/)?.[1] ?? '?'}× over ${windows(a).join(' and ')}`;
+  if (a.thresholdText) return `${a.comparison === 'below' ? '<' : '>'} ${a.thresholdText}`;
+  return `\`${esc(a.expr.replace(/\s+/g, ' '))}\``;
+}
+
+/** Rate windows used by an alert (`5m`, `1h` …), from its expression and, for burn alerts, its recording rules. */
+function windows(a: ResolvedAlert): string[] {
+  const ws = new Set<string>();
+  for (const m of (a.signalExpr ?? a.expr).matchAll(/\[([0-9]+[smhdwy])\]/g)) ws.add(m[1]);
+  for (const m of a.expr.matchAll(/ratio_rate([0-9]+[smhdwy])/g)) ws.add(m[1]);
+  return [...ws];
+}
+
+export function renderOnCallDoc(c: Catalog): string {
+  const r = c.oncall ? resolveOnCall(c) : undefined;
+  const envs = c.catalog.environments.map((e) => e.name);
+  const [first] = envs;
+  const out: string[] = [
+    `# ${c.catalog.project.name} on-call reference`,
+    '',
+    '_Generated from the catalog (`alerts/`) by `npm run docs`. Do not edit: change the catalog, run `npm run docs`; a test fails when this page is stale._',
+    '',
+    `Runbook: [docs/runbook.md](runbook.md) (alerts link to \`${c.catalog.project.runbook_base_url}#<section>\`).`,
+    '',
+    '## Severities and escalation',
+    '',
+  ];
+  if (c.oncall) out.push(renderOnCallTable(c).trim(), '');
+  else out.push(...Object.entries(c.catalog.severities).map(([k, s]) => `- **${k}**: MTTA ${s.mtta}, MTTR ${s.mttr}`), '');
+
+  // Alerts, with the values of the first environment (production); other environments' differences listed after.
+  const byEnv = Object.fromEntries(envs.map((e) => [e, allAlerts(resolveEnvironment(c, e))]));
+  out.push('## Alerts', '', `Values of **${first}**; differences of the other environments are listed below the table.`, '');
+  out.push('| alert | severity | service | condition | window | for | route | runbook | dashboard |', '|---|---|---|---|---|---|---|---|---|');
+  for (const a of byEnv[first]) {
+    const d = dashboardForFamily(c, a.family);
+    const durl = d && dashboardUrl(c, first, d.uid);
+    out.push(
+      `| ${a.name} | ${a.severity} | ${a.serviceFromSeries ? a.services.join(', ') : a.services[0]} | ${condition(a)} | ${windows(a).join(', ') || '—'} | ${a.for} | ${route(r, first, a)} | [${a.runbookAnchor}](runbook.md#${a.runbookAnchor}) | ${d ? (durl ? `[${d.title}](${durl})` : d.title) : '—'} |`,
+    );
+  }
+  out.push('');
+  for (const env of envs.slice(1)) {
+    const here = new Map(byEnv[env].map((a) => [a.name, a]));
+    const diffs: string[] = [];
+    for (const a of byEnv[first]) {
+      const b = here.get(a.name);
+      if (!b) diffs.push(`- ${a.name}: not deployed in ${env}`);
+      else {
+        const parts: string[] = [];
+        if (b.severity !== a.severity) parts.push(`severity ${b.severity}`);
+        if (condition(b) !== condition(a)) parts.push(`condition ${condition(b)}`);
+        if (b.for !== a.for) parts.push(`for ${b.for}`);
+        if (parts.length) diffs.push(`- ${a.name}: ${parts.join(', ')}`);
+      }
+    }
+    const routes = [...new Set(byEnv[env].map((a) => `${a.severity}: ${route(r, env, a)}`))].sort();
+    out.push(`**${env}**: routes — ${routes.join('; ')}.`, '');
+    out.push(...(diffs.length ? diffs : [`- no threshold differences from ${first}`]), '');
+  }
+
+  const gEnvs = guardrailEnvironments(c);
+  if (gEnvs.length) {
+    out.push('## AWS guardrails (CloudWatch)', '');
+    for (const env of gEnvs) {
+      const plan = renderGuardrails(c, env);
+      const topics = new Map(plan.topics.map((t) => [t.id, t]));
+      out.push(`### ${env} (${plan.region})`, '');
+      out.push('| alarm | metric | condition | evaluation | severity | notifies | runbook |', '|---|---|---|---|---|---|---|');
+      for (const a of [...(plan.rds?.alarms ?? []), ...(plan.elasticache?.alarms ?? []), ...(plan.s3?.alarms ?? [])]) {
+        const t = topics.get(a.topic);
+        const dest = !t ? a.topic : t.destination.kind === 'pagerduty' ? `PagerDuty ${t.destination.service} (CloudWatch)` : t.destination.kind === 'email' ? `e-mail ${t.destination.address}` : 'nobody';
+        const anchor = a.runbookUrl.split('#')[1] ?? '';
+        out.push(
+          `| ${a.alarmName} | ${a.namespace} ${a.metricName} (${a.extendedStatistic ?? a.statistic}) | ${a.comparisonOperator === 'LessThanThreshold' ? '<' : '>'} ${a.thresholdText} | ${a.datapointsToAlarm} of ${a.evaluationPeriods} × ${a.period}s | ${a.severity} | ${dest} | [${anchor}](runbook.md#${anchor}) |`,
+        );
+      }
+      const params = [plan.rds?.parameterGroup, plan.elasticache?.parameterGroup].filter((p) => p !== undefined);
+      if (params.length) {
+        out.push('', `Parameter groups: ${params.map((p) => `\`${p!.name}\` (${p!.parameters.map((x) => `${x.name} = ${x.value}`).join(', ')})`).join('; ')}.`);
+      }
+      out.push('');
+    }
+  }
+
+  const checks = resolveChecks(c, first);
+  if (checks.length) {
+    out.push('## Synthetic checks', '', `URLs of **${first}**; every environment runs the same checks against its own base URL.`, '');
+    out.push('| check | request | expects | every | timeout | probes |', '|---|---|---|---|---|---|');
+    for (const k of checks) {
+      out.push(`| ${k.name} | ${k.method} ${k.url} | ${k.validStatusCodes.join(', ')}${k.bodyRegex ? `, body matches \`${esc(k.bodyRegex)}\`` : ''} | ${k.frequency} | ${k.timeout} | ${k.probes.join(', ')} |`);
+    }
+    out.push('');
+  }
+
+  if (c.dashboards) {
+    out.push('## Dashboards', '', `| dashboard | ${envs.join(' | ')} | alert families |`, `|---|${envs.map(() => '---|').join('')}---|`);
+    for (const d of c.dashboards.dashboards) {
+      const links = envs.map((e) => {
+        const u = dashboardUrl(c, e, d.uid);
+        return u ? `[${d.uid}](${u})` : '—';
+      });
+      out.push(`| ${d.title} | ${links.join(' | ')} | ${d.default ? 'every family not listed elsewhere' : d.families.join(', ')} |`);
+    }
+    out.push('');
+  }
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
