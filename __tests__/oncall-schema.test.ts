@@ -31,7 +31,7 @@ describe('the committed on-call model', () => {
     const high = r.severities.find((s) => s.severity === 'high')!;
     expect(critical.escalation.map((e) => e.level)).toEqual(['primary', 'secondary', 'team_lead', 'engineering_manager']);
     expect(critical.escalation[0].delayMinutes).toBe(5);
-    expect(high.escalation.map((e) => e.level)).toEqual(['primary', 'secondary']);
+    expect(high.escalation.map((e) => e.level)).toEqual(['primary', 'secondary', 'team_lead']);
     expect(high.escalation[0].delayMinutes).toBe(15);
     for (const s of r.severities) {
       for (const step of s.escalation) expect(step.delayMinutes * 60).toBe(toSeconds(c.catalog.severities[s.severity][step.after]));
@@ -146,17 +146,17 @@ const cases: Case[] = [
   },
   {
     name: 'a chain that does not start with the primary',
-    from: '      - { to: primary, escalate_after: mtta }\n      - { to: secondary, escalate_after: mttr }',
-    to: '      - { to: secondary, escalate_after: mtta }\n      - { to: primary, escalate_after: mttr }',
-    at: 'secondary, escalate_after: mtta }\n      - { to: primary, escalate_after: mttr }',
-    field: 'severities.high.escalation[0].to',
+    from: '      - { to: primary, escalate_after: mtta }\n      - { to: secondary, escalate_after: mtta }\n      - { to: team_lead',
+    to: '      - { to: secondary, escalate_after: mtta }\n      - { to: primary, escalate_after: mtta }\n      - { to: team_lead',
+    at: 'secondary, escalate_after: mtta }\n      - { to: primary, escalate_after: mtta }',
+    field: 'severities.critical.escalation[0].to',
     message: /the chain starts with the primary on-call, got 'secondary'/,
   },
   {
     name: 'urgency that contradicts the PagerDuty severity',
     from: '    pagerduty_severity: error\n    urgency: high',
     to: '    pagerduty_severity: error\n    urgency: low',
-    at: 'low\n    escalation:\n      - { to: primary, escalate_after: mtta }\n      - { to: secondary, escalate_after: mttr }',
+    at: 'low\n    escalation:\n      - { to: primary, escalate_after: mtta }\n      - { to: secondary, escalate_after: mtta }\n      - { to: team_lead',
     field: 'severities.high.urgency',
     message: /PagerDuty gives severity 'error' high urgency/,
   },

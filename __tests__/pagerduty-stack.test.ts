@@ -129,10 +129,14 @@ describe.each(['production', 'staging'])('deltacrown-%s-pagerduty', (env) => {
       'user-manager-at-deltacrown-com',
     ]);
     expect(critical.num_loops).toBe(oncall.severities.critical.num_loops);
-    // High: primary, secondary after the MTTA (15 min).
+    // High: primary, secondary after the MTTA (15 min), then the team lead (the runbook's MTTA breach).
     expect(high.rule[0].escalation_delay_in_minutes).toBe(minutes(targets.high.mtta));
     expect(high.rule[0].escalation_delay_in_minutes).toBe(15);
-    expect(high.rule.map((r: any) => pathOfRef(tf, r.target[0].id).split('/').pop())).toEqual(['schedule-primary', 'schedule-secondary']);
+    expect(high.rule.map((r: any) => pathOfRef(tf, r.target[0].id).split('/').pop())).toEqual([
+      'schedule-primary',
+      'schedule-secondary',
+      'user-sre-team-lead-at-deltacrown-com',
+    ]);
     // Warning does not page: no policy.
     expect(resources(tf, 'pagerduty_escalation_policy')).toHaveLength(2);
   });
