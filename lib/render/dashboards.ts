@@ -192,17 +192,7 @@ function moderationDashboard(ctx: Ctx): dashboard.DashboardBuilder {
   );
 
   b.withRow(new dashboard.RowBuilder('Moderation cache'));
-  const hit = familySignal(ctx.c, 'moderation-cache-hit-rate');
-  if (hit) {
-    b.withPanel(
-      alertPanel(ctx, 'Cache hit rate', 'moderation-cache-hit-rate', 'Moderation cache hits ÷ (hits + misses), per service (5m rate).')
-        .withTarget(query(hit.query, '{{service}}'))
-        .unit(GRAFANA_UNIT[hit.unit])
-        .min(0)
-        .max(1)
-        .span(12),
-    );
-  }
+  addPanel(b, signalPanel(ctx, 'moderation-cache-hit-rate', 'Cache hit rate', 'Moderation cache hits ÷ (hits + misses), per service (5m rate).', '{{service}}', 12)?.max(1));
   b.withPanel(
     timeseriesPanel('Cache hits / misses', 'Moderation cache lookups per second, per service (5m rate).')
       .targets([
@@ -223,16 +213,7 @@ function infrastructureDashboard(ctx: Ctx): dashboard.DashboardBuilder {
   const svc = 'service=~"$service"';
 
   b.withRow(new dashboard.RowBuilder('HTTP'));
-  const errors = familySignal(ctx.c, 'http-5xx-ratio');
-  if (errors) {
-    b.withPanel(
-      alertPanel(ctx, '5xx ratio per service', 'http-5xx-ratio', 'Share of requests answered with a 5xx, per service (5m rate).')
-        .withTarget(query(errors.query, '{{service}}'))
-        .unit(GRAFANA_UNIT[errors.unit])
-        .min(0)
-        .span(12),
-    );
-  }
+  addPanel(b, signalPanel(ctx, 'http-5xx-ratio', '5xx ratio per service', 'Share of requests answered with a 5xx, per service (5m rate).', '{{service}}', 12));
   b.withPanel(
     timeseriesPanel('Traffic per service', 'Requests per second, per service (5m rate), and the same time one week ago (dashed).')
       .targets([
@@ -244,85 +225,19 @@ function infrastructureDashboard(ctx: Ctx): dashboard.DashboardBuilder {
       .min(0)
       .span(12),
   );
-  const drop = familySignal(ctx.c, 'traffic-drop');
-  if (drop) {
-    b.withPanel(
-      alertPanel(ctx, 'Traffic vs one week ago', 'traffic-drop', 'Requests over 10 minutes ÷ the same 10 minutes one week ago, per service.')
-        .withTarget(query(drop.query, '{{service}}'))
-        .unit(GRAFANA_UNIT[drop.unit])
-        .min(0)
-        .span(12),
-    );
-  }
-  const latency = familySignal(ctx.c, 'http-latency');
-  if (latency) {
-    b.withPanel(
-      alertPanel(ctx, 'Latency p95 per service', 'http-latency', 'p95 of request duration, per service (5m rate).')
-        .withTarget(query(latency.query, '{{service}}'))
-        .unit(GRAFANA_UNIT[latency.unit])
-        .min(0)
-        .span(12),
-    );
-  }
+  addPanel(b, signalPanel(ctx, 'traffic-drop', 'Traffic vs one week ago', 'Requests over 10 minutes ÷ the same 10 minutes one week ago, per service.', '{{service}}', 12));
+  addPanel(b, signalPanel(ctx, 'http-latency', 'Latency p95 per service', 'p95 of request duration, per service (5m rate).', '{{service}}', 12));
 
   b.withRow(new dashboard.RowBuilder('PostgreSQL'));
-  const conns = familySignal(ctx.c, 'database-connections');
   const pool = ctx.c.dashboards!.limits.database_pool_size;
-  if (conns) {
-    b.withPanel(
-      alertPanel(ctx, `Active connections (pool ${pool})`, 'database-connections', `Active PostgreSQL connections. The pool holds ${pool} (red line: exhaustion).`, [
-        { value: pool, color: 'red' },
-      ])
-        .withTarget(query(conns.query, 'active'))
-        .unit(GRAFANA_UNIT[conns.unit])
-        .min(0)
-        .axisSoftMax(pool)
-        .span(12),
-    );
-  }
-  const longest = familySignal(ctx.c, 'database-long-running-query');
-  if (longest) {
-    b.withPanel(
-      alertPanel(ctx, 'Longest active query', 'database-long-running-query', 'Duration of the longest active transaction, per database.')
-        .withTarget(query(longest.query, '{{datname}}'))
-        .unit(GRAFANA_UNIT[longest.unit])
-        .min(0)
-        .span(12),
-    );
-  }
+  const poolText = `Active PostgreSQL connections. The pool holds ${pool} (red line: exhaustion).`;
+  addPanel(b, signalPanel(ctx, 'database-connections', `Active connections (pool ${pool})`, poolText, 'active', 12, [{ value: pool, color: 'red' }])?.axisSoftMax(pool));
+  addPanel(b, signalPanel(ctx, 'database-long-running-query', 'Longest active query', 'Duration of the longest active transaction, per database.', '{{datname}}', 12));
 
   b.withRow(new dashboard.RowBuilder('Redis'));
-  const evictions = familySignal(ctx.c, 'redis-evictions');
-  if (evictions) {
-    b.withPanel(
-      alertPanel(ctx, 'Redis evictions per minute', 'redis-evictions', 'Keys Redis evicts per minute (5m rate): memory pressure.')
-        .withTarget(query(evictions.query, 'evicted keys / min'))
-        .unit(GRAFANA_UNIT[evictions.unit])
-        .min(0)
-        .span(8),
-    );
-  }
-  const memory = familySignal(ctx.c, 'redis-memory');
-  if (memory) {
-    b.withPanel(
-      alertPanel(ctx, 'Redis memory used of maxmemory', 'redis-memory', 'Memory Redis uses ÷ its maxmemory.')
-        .withTarget(query(memory.query, 'used'))
-        .unit(GRAFANA_UNIT[memory.unit])
-        .min(0)
-        .max(1)
-        .span(8),
-    );
-  }
-  const cache = familySignal(ctx.c, 'redis-latency');
-  if (cache) {
-    b.withPanel(
-      alertPanel(ctx, 'Cache operation p95 per service', 'redis-latency', 'p95 of cache (Redis) operations, per service (5m rate).')
-        .withTarget(query(cache.query, '{{service}}'))
-        .unit(GRAFANA_UNIT[cache.unit])
-        .min(0)
-        .span(8),
-    );
-  }
+  addPanel(b, signalPanel(ctx, 'redis-evictions', 'Redis evictions per minute', 'Keys Redis evicts per minute (5m rate): memory pressure.', 'evicted keys / min', 8));
+  addPanel(b, signalPanel(ctx, 'redis-memory', 'Redis memory used of maxmemory', 'Memory Redis uses ÷ its maxmemory.', 'used', 8)?.max(1));
+  addPanel(b, signalPanel(ctx, 'redis-latency', 'Cache operation p95 per service', 'p95 of cache (Redis) operations, per service (5m rate).', '{{service}}', 8));
 
   b.withRow(new dashboard.RowBuilder('Pods'));
   const failed = ctx.alerts.find((a) => a.family === 'pod-failures' && a.kind === 'condition');
@@ -333,16 +248,7 @@ function infrastructureDashboard(ctx: Ctx): dashboard.DashboardBuilder {
       .links([runbookLink(ctx, familyRunbook(ctx.c, 'pod-failures'), 'Runbook: Pod failures')])
       .span(6),
   );
-  const restarts = familySignal(ctx.c, 'pod-failures');
-  if (restarts) {
-    b.withPanel(
-      alertPanel(ctx, 'Container restarts per pod (15m)', 'pod-failures', 'Restarts of the containers of each pod over the last 15 minutes.')
-        .withTarget(query(restarts.query, '{{service}} {{pod}}'))
-        .unit(GRAFANA_UNIT[restarts.unit])
-        .min(0)
-        .span(18),
-    );
-  }
+  addPanel(b, signalPanel(ctx, 'pod-failures', 'Container restarts per pod (15m)', 'Restarts of the containers of each pod over the last 15 minutes.', '{{service}} {{pod}}', 18));
   return b;
 }
 
@@ -523,6 +429,20 @@ function statPanel(title: string, description: string): stat.PanelBuilder {
  * as a line coloured by severity, plus `extra` reference lines; the description names every alert; a link opens
  * the family's runbook section.
  */
+/**
+ * A time series of an alert family's signal, its alert thresholds drawn as lines; undefined when the catalog has no
+ * such family (a trimmed catalog still renders the rest of the dashboard).
+ */
+function signalPanel(ctx: Ctx, family: string, title: string, description: string, legend: string, span: number, extra: dashboard.Threshold[] = []): timeseries.PanelBuilder | undefined {
+  const s = familySignal(ctx.c, family);
+  if (!s) return undefined;
+  return alertPanel(ctx, title, family, description, extra).withTarget(query(s.query, legend)).unit(GRAFANA_UNIT[s.unit]).min(0).span(span);
+}
+
+function addPanel(b: dashboard.DashboardBuilder, panel: timeseries.PanelBuilder | undefined): void {
+  if (panel) b.withPanel(panel);
+}
+
 function alertPanel(ctx: Ctx, title: string, family: string, description: string, extra: dashboard.Threshold[] = []): timeseries.PanelBuilder {
   const alerts = ctx.alerts.filter((a) => a.family === family && a.kind === 'threshold');
   const words = alerts.map((a) => `${a.name} (${a.severity}) fires ${a.comparison} ${a.thresholdText} for ${a.for}.`);
