@@ -9,8 +9,9 @@
  * - end to end: the delivery latencies of the pipeline test (real prometheus and alertmanager), unless
  *   BENCH_SKIP_E2E=1.
  *
- * Prints Markdown and writes bench/results.md and bench/results.json. BENCH_RUNS sets the runs per row (default 5;
- * scale rows use at most 3).
+ * Prints Markdown, writes bench/results.md and bench/results.json, and puts the table in the README (between
+ * `<!-- bench:begin -->` and `<!-- bench:end -->`). BENCH_RUNS sets the runs per row (default 5; scale rows use
+ * at most 3).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -76,6 +77,18 @@ function e2eLatencies(): Record<string, number> | undefined {
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
+/** Replaces the README's benchmark section (between the bench markers) with the latest results. */
+function updateReadme(md: string): void {
+  const file = path.join(__dirname, '..', 'README.md');
+  const readme = fs.readFileSync(file, 'utf8');
+  const begin = '<!-- bench:begin -->';
+  const end = '<!-- bench:end -->';
+  const i = readme.indexOf(begin);
+  const j = readme.indexOf(end);
+  if (i === -1 || j < i) return;
+  fs.writeFileSync(file, `${readme.slice(0, i + begin.length)}\n${md}${readme.slice(j)}`);
+}
+
 function main(): void {
   const base = [synthRow('synth: all stacks, both environments', RUNS), { ...series('validate: load and check the catalog', RUNS, () => measure('bin/validate.ts')) }];
   const scale = SCALE.map((n) => synthRow(`synth: ${n} services`, Math.min(RUNS, 3), generateCatalog(n)));
@@ -109,6 +122,7 @@ function main(): void {
   }
   const md = `${lines.join('\n')}\n`;
   fs.writeFileSync(path.join(__dirname, 'results.md'), md);
+  updateReadme(md);
   fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify({ machine: machine(), date: new Date().toISOString(), base, scale, timeGrowth, serviceGrowth, latencies }, null, 2)}\n`);
   process.stdout.write(md);
 }
