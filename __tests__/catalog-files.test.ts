@@ -3,6 +3,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { renderSchemas } from '../bin/schemas';
 import { CATALOG_FILES } from '../lib/catalog/model';
+import { loadCatalog } from '../lib/catalog/load';
+import { allAlerts, resolveEnvironment } from '../lib/catalog/resolve';
+import { guardrailEnvironments, renderGuardrails } from '../lib/render/guardrails';
 import { ALERTS, ROOT } from './helpers';
 
 function yamlFiles(dir: string): string[] {
@@ -62,5 +65,21 @@ describe('runbook links', () => {
 
   it.each([...anchors].sort())('#%s is a section of docs/runbook.md', (anchor) => {
     expect(headings.has(anchor)).toBe(true);
+  });
+
+  it('every runbook_url the stacks deploy (alerts and guardrail alarms, every environment) opens an existing section', () => {
+    const c = loadCatalog(ALERTS);
+    const urls = new Set<string>();
+    for (const e of c.catalog.environments) for (const a of allAlerts(resolveEnvironment(c, e.name))) urls.add(a.annotations.runbook_url);
+    for (const env of guardrailEnvironments(c)) {
+      const plan = renderGuardrails(c, env);
+      for (const a of [...(plan.rds?.alarms ?? []), ...(plan.elasticache?.alarms ?? []), ...(plan.s3?.alarms ?? [])]) urls.add(a.runbookUrl);
+    }
+    expect(urls.size).toBeGreaterThanOrEqual(15);
+    for (const url of urls) {
+      const [base, anchor] = url.split('#');
+      expect(base).toBe(c.catalog.project.runbook_base_url);
+      expect({ url, exists: headings.has(anchor) }).toEqual({ url, exists: true });
+    }
   });
 });
