@@ -189,18 +189,21 @@ export function renderPagerDuty(c: Catalog, environment: string): PagerDutyPlan 
   };
 }
 
-/** The chain of a severity in words: `primary on-call, after 5m (MTTA) secondary on-call, …; repeats once`. */
+/**
+ * The chain of a severity in words, each arrow carrying the time a level has to acknowledge:
+ * `primary on-call → 5m (MTTA) → secondary on-call → …; repeats once after 15m (MTTR)`.
+ */
 export function describeChain(r: ResolvedOnCall, severity: Severity): string {
   const s = r.severities.find((x) => x.severity === severity)!;
   if (s.escalation.length === 0) return 'no escalation (does not page)';
   const parts = [LEVEL_NAMES[s.escalation[0].level]];
   for (let i = 1; i < s.escalation.length; i++) {
     const prev = s.escalation[i - 1];
-    parts.push(`after ${prev.delay} (${prev.after.toUpperCase()}) ${LEVEL_NAMES[s.escalation[i].level]}`);
+    parts.push(`${prev.delay} (${prev.after.toUpperCase()})`, LEVEL_NAMES[s.escalation[i].level]);
   }
   const last = s.escalation[s.escalation.length - 1];
-  const loops = s.numLoops === 0 ? '' : `; after ${last.delay} (${last.after.toUpperCase()}) the chain repeats ${s.numLoops === 1 ? 'once' : `${s.numLoops} times`}`;
-  return `${parts.join(', ')}${loops}`;
+  const loops = s.numLoops === 0 ? '' : `; the chain repeats ${s.numLoops === 1 ? 'once' : `${s.numLoops} times`} after ${last.delay} (${last.after.toUpperCase()})`;
+  return `${parts.join(' → ')}${loops}`;
 }
 
 /** Human name of an on-call level. */
