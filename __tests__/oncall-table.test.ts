@@ -18,10 +18,10 @@ describe('README "Severities and escalation"', () => {
     const row = (sev: string) => table.split('\n').find((l) => l.startsWith(`| **${sev}** |`))!.split('|').map((c) => c.trim());
     const t = catalog.catalog.severities;
     expect(row('critical').slice(2, 6)).toEqual([t.critical.mtta, t.critical.mttr, '`critical`', 'high / low']);
-    expect(row('critical')[6]).toMatch(/^primary on-call, after 5m \(MTTA\) secondary on-call, after 5m \(MTTA\) team lead, after 15m \(MTTR\) engineering manager/);
+    expect(row('critical')[6]).toMatch(/^primary on-call → 5m \(MTTA\) → secondary on-call → 5m \(MTTA\) → team lead → 15m \(MTTR\) → engineering manager/);
     expect(row('critical').slice(7, 9)).toEqual(['PagerDuty `deltacrown-api` / `deltacrown-worker` (Events API v2), critical policy', 'Slack #infra-alerts, no page']);
     expect(row('high').slice(2, 6)).toEqual([t.high.mtta, t.high.mttr, '`error`', 'high / low']);
-    expect(row('high')[6]).toMatch(/^primary on-call, after 15m \(MTTA\) secondary on-call/);
+    expect(row('high')[6]).toMatch(/^primary on-call → 15m \(MTTA\) → secondary on-call/);
     expect(row('warning').slice(6, 9)).toEqual(['no escalation (does not page)', 'Slack #infra-alerts, no page', 'Slack #infra-alerts, no page']);
     expect(table).toMatch(/Escalation chain: \*\*Primary on-call\*\* → \*\*Secondary on-call\*\* → \*\*Team lead\*\* → \*\*Engineering manager\*\*/);
     expect(table).toMatch(/manager@deltacrown\.com/);
@@ -32,7 +32,7 @@ describe('README "Severities and escalation"', () => {
     const dir = copyCatalog();
     edit(dir, 'catalog.yml', '    mtta: 5m\n    mttr: 15m', '    mtta: 4m\n    mttr: 15m');
     const table = renderOnCallTable(loadCatalog(dir));
-    expect(table).toMatch(/\| \*\*critical\*\* \| 4m \| 15m \|.*after 4m \(MTTA\) secondary on-call/);
+    expect(table).toMatch(/\| \*\*critical\*\* \| 4m \| 15m \|.*→ 4m \(MTTA\) → secondary on-call/);
     expect(currentOnCallTable(readme)).not.toBe(table);
   });
 
