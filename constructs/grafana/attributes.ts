@@ -4,6 +4,7 @@
  * construction-time checks of values the provider would otherwise only reject at `terraform apply`.
  */
 import { Token } from 'cdktf';
+import type { TerraformMetaArguments, TerraformResourceConfig } from 'cdktf';
 
 /**
  * Provider name and version constraint. cdktf writes `providerVersion` (when set) into `required_providers`;
@@ -18,6 +19,24 @@ export const GRAFANA_PROVIDER_METADATA = {
 
 /** Provider release whose schema (constructs/grafana/provider-schema.json) the binding is checked against. */
 export const GRAFANA_SCHEMA_VERSION = '4.45.1';
+
+/**
+ * What a binding class hands to `TerraformResource` / `TerraformDataSource`: its Terraform type, the provider
+ * metadata, and the meta-arguments of its config (provider, depends_on, count, lifecycle, …) passed through.
+ */
+export function grafanaElementConfig(terraformResourceType: string, config: TerraformMetaArguments): TerraformResourceConfig {
+  return {
+    terraformResourceType,
+    terraformGeneratorMetadata: { ...GRAFANA_PROVIDER_METADATA },
+    provider: config.provider,
+    dependsOn: config.dependsOn,
+    count: config.count,
+    lifecycle: config.lifecycle,
+    provisioners: config.provisioners,
+    connection: config.connection,
+    forEach: config.forEach,
+  };
+}
 
 /** Registry source of the provider. */
 export const GRAFANA_PROVIDER_SOURCE = 'grafana/grafana';

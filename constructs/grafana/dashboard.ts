@@ -1,7 +1,7 @@
 /** `grafana_dashboard`: one dashboard from its JSON model (provider `grafana/grafana` ~> 4.0, bound by hand). */
 import { Construct } from 'constructs';
 import { TerraformMetaArguments, TerraformResource, booleanToTerraform, stringToTerraform } from 'cdktf';
-import { compactHcl, GRAFANA_PROVIDER_METADATA, hclAttribute, isKnown } from './attributes';
+import { compactHcl, grafanaElementConfig, hclAttribute, isKnown } from './attributes';
 import { GRAFANA_UID_RE } from './folder';
 
 export interface DashboardConfig extends TerraformMetaArguments {
@@ -27,17 +27,7 @@ export class Dashboard extends TerraformResource {
   private readonly config: DashboardConfig;
 
   constructor(scope: Construct, id: string, config: DashboardConfig) {
-    super(scope, id, {
-      terraformResourceType: Dashboard.tfResourceType,
-      terraformGeneratorMetadata: { ...GRAFANA_PROVIDER_METADATA },
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, grafanaElementConfig(Dashboard.tfResourceType, config));
     if (isKnown(config.configJson)) checkModel(config.configJson);
     this.config = config;
   }

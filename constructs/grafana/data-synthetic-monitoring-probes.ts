@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { NumberMap, TerraformDataSource, TerraformMetaArguments, booleanToTerraform } from 'cdktf';
-import { compactHcl, GRAFANA_PROVIDER_METADATA, hclAttribute } from './attributes';
+import { compactHcl, grafanaElementConfig, hclAttribute } from './attributes';
 
 export interface DataGrafanaSyntheticMonitoringProbesConfig extends TerraformMetaArguments {
   /** Leave out deprecated probes (provider default true). */
@@ -20,17 +20,7 @@ export class DataGrafanaSyntheticMonitoringProbes extends TerraformDataSource {
   private readonly _probes = new NumberMap(this, 'probes');
 
   constructor(scope: Construct, id: string, config: DataGrafanaSyntheticMonitoringProbesConfig = {}) {
-    super(scope, id, {
-      terraformResourceType: DataGrafanaSyntheticMonitoringProbes.tfResourceType,
-      terraformGeneratorMetadata: { ...GRAFANA_PROVIDER_METADATA },
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, grafanaElementConfig(DataGrafanaSyntheticMonitoringProbes.tfResourceType, config));
     this.config = config;
   }
 

@@ -1,7 +1,7 @@
 /** `grafana_folder`: a dashboard folder (provider `grafana/grafana` ~> 4.0, bound by hand). */
 import { Construct } from 'constructs';
 import { TerraformMetaArguments, TerraformResource, booleanToTerraform, stringToTerraform } from 'cdktf';
-import { checkPattern, compactHcl, GRAFANA_PROVIDER_METADATA, hclAttribute } from './attributes';
+import { checkPattern, compactHcl, grafanaElementConfig, hclAttribute } from './attributes';
 
 /** Folder and dashboard uids: letters, digits, `_` and `-`, at most 40 characters (Grafana rejects longer). */
 export const GRAFANA_UID_RE = /^[a-zA-Z0-9_-]{1,40}$/;
@@ -26,17 +26,7 @@ export class Folder extends TerraformResource {
   private readonly config: FolderConfig;
 
   constructor(scope: Construct, id: string, config: FolderConfig) {
-    super(scope, id, {
-      terraformResourceType: Folder.tfResourceType,
-      terraformGeneratorMetadata: { ...GRAFANA_PROVIDER_METADATA },
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, grafanaElementConfig(Folder.tfResourceType, config));
     checkPattern('Folder', 'title', config.title, /\S/, 'a non-empty title');
     checkPattern('Folder', 'uid', config.uid, GRAFANA_UID_RE, 'at most 40 characters of [a-zA-Z0-9_-]');
     this.config = config;

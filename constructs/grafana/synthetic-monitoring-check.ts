@@ -4,7 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { TerraformMetaArguments, TerraformResource, booleanToTerraform, hashMapper, listMapper, numberToTerraform, stringToTerraform } from 'cdktf';
-import { checkPattern, checkRange, compact, compactHcl, GRAFANA_PROVIDER_METADATA, hclAttribute, hclBlock, isKnown } from './attributes';
+import { checkPattern, checkRange, compact, compactHcl, grafanaElementConfig, hclAttribute, hclBlock, isKnown } from './attributes';
 
 /** Limits the Synthetic Monitoring API enforces on custom labels. */
 export const SM_LABEL_LIMITS = { maxLabels: 5, maxBytes: 32, name: /^[a-zA-Z_][a-zA-Z0-9_]*$/ } as const;
@@ -70,17 +70,7 @@ export class SyntheticMonitoringCheck extends TerraformResource {
   private readonly config: SyntheticMonitoringCheckConfig;
 
   constructor(scope: Construct, id: string, config: SyntheticMonitoringCheckConfig) {
-    super(scope, id, {
-      terraformResourceType: SyntheticMonitoringCheck.tfResourceType,
-      terraformGeneratorMetadata: { ...GRAFANA_PROVIDER_METADATA },
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, grafanaElementConfig(SyntheticMonitoringCheck.tfResourceType, config));
     validate(config);
     this.config = config;
   }
