@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
+import { loadCatalog } from '../lib/catalog/load';
+import { CatalogError, CatalogIssue } from '../lib/catalog/errors';
 
 export const ROOT = path.join(__dirname, '..');
 export const ALERTS = path.join(ROOT, 'alerts');
@@ -46,4 +48,15 @@ export function requireBinary(name: string, debianPackage: string): string {
 /** A temp directory. */
 export function tempDir(prefix = 'deltacrown-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Every issue the loader reports for the catalog in `dir`; fails the test when the catalog loads. */
+export function catalogIssues(dir: string): CatalogIssue[] {
+  try {
+    loadCatalog(dir);
+  } catch (e) {
+    if (e instanceof CatalogError) return e.issues;
+    throw e;
+  }
+  throw new Error(`the catalog in ${dir} was accepted; expected it to be rejected`);
 }

@@ -1,21 +1,13 @@
 /** alerts/oncall.yml: loading, the derived on-call model, and every malformed file reported at its line. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CatalogError, CatalogIssue, formatIssue } from '../lib/catalog/errors';
+import { CatalogIssue, formatIssue } from '../lib/catalog/errors';
 import { loadCatalog } from '../lib/catalog/load';
 import { onCallAt, onCallEnvironment, resolveOnCall } from '../lib/catalog/resolve-oncall';
 import { buildApp } from '../stacks/app';
-import { ALERTS, copyCatalog, edit, positionOf } from './helpers';
+import { ALERTS, copyCatalog, edit, positionOf, catalogIssues } from './helpers';
 
-function issuesOf(dir: string): CatalogIssue[] {
-  try {
-    loadCatalog(dir);
-  } catch (e) {
-    if (e instanceof CatalogError) return e.issues;
-    throw e;
-  }
-  throw new Error('catalog unexpectedly valid');
-}
+const issuesOf = (dir: string): CatalogIssue[] => catalogIssues(dir);
 
 describe('the committed on-call model', () => {
   const c = loadCatalog(ALERTS);
