@@ -101,6 +101,15 @@ describe('export', () => {
     }
   });
 
+  it('leaves out the examples of an alert whose threshold an environment overrides, there only', () => {
+    const dir = copyCatalog();
+    edit(dir, 'rules/redis.yml', '        threshold: 1000\n', '        threshold: 1000\n        overrides: { staging: { threshold: 5000 } }\n');
+    const exported = renderExport(loadCatalog(dir));
+    const mentions = (env: string) => [...exported].filter(([f, text]) => f.startsWith(`${env}/prometheus/tests/`) && text.includes('DeltaCrownRedisEvictionsHigh')).length;
+    expect(mentions('production')).toBeGreaterThan(0);
+    expect(mentions('staging')).toBe(0);
+  });
+
   it('can shorten every group evaluation interval (for end-to-end runs)', () => {
     const short = renderExport(catalog, { evaluationInterval: '1s', environments: ['production'] });
     const doc = parse(short.get('production/prometheus/rules.yml')!);

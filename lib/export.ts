@@ -66,7 +66,7 @@ export function renderExport(c: Catalog, opts: ExportOptions = {}): Map<string, 
     }
     files.set(`${env}/prometheus/rules.yml`, toYaml(renderRuleGroups(resolved), GENERATED));
     if (!opts.alertFor) {
-      const tests = renderPromtoolTests(resolved, '../rules.yml', (a) => thresholdOverridden(c, env, a.name));
+      const tests = renderPromtoolTests(resolved, '../rules.yml', (a) => a.thresholdOverridden === true);
       for (const [interval, file] of tests) files.set(`${env}/prometheus/tests/every-${interval}.test.yml`, toYaml(file, GENERATED));
     }
     if (c.oncall) files.set(`${env}/alertmanager/alertmanager.yml`, renderAlertmanagerFile(c, env, opts.alertmanager));
@@ -78,14 +78,6 @@ export function renderExport(c: Catalog, opts: ExportOptions = {}): Map<string, 
     if (guardrailEnvironments(c).includes(env)) files.set(`${env}/aws/guardrails.yml`, toYaml(renderGuardrails(c, env), GENERATED));
   }
   return files;
-}
-
-/** True when `env` overrides the threshold of alert `name` (its examples are written for the catalog's own). */
-function thresholdOverridden(c: Catalog, env: string, name: string): boolean {
-  for (const { data } of c.ruleFiles) {
-    for (const f of data.families) for (const a of f.alerts) if (a.name === name) return a.overrides?.[env]?.threshold !== undefined;
-  }
-  return false;
 }
 
 /** Writes rendered files under `outDir`, creating directories. */

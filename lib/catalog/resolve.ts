@@ -33,6 +33,8 @@ export interface ResolvedAlert {
   unit?: Unit;
   /** The threshold for people: `5%`, `400ms`, `80`. */
   thresholdText?: string;
+  /** True when this environment overrides the catalog's threshold (the examples are written for the catalog's own). */
+  thresholdOverridden?: boolean;
   runbookAnchor: string;
   /** Labels the rule sets: severity, environment, family (+ service when fixed, + slo/burn for burn alerts). */
   labels: Record<string, string>;
@@ -161,6 +163,7 @@ export function resolveEnvironment(c: Catalog, envName: string): ResolvedEnviron
           comparison: a.expr ? undefined : comparison,
           unit: a.expr ? undefined : signal!.unit,
           thresholdText,
+          thresholdOverridden: o.threshold !== undefined,
           runbookAnchor: f.runbook,
           labels,
           annotations: {
