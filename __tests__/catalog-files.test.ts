@@ -6,7 +6,7 @@ import { CATALOG_FILES } from '../lib/catalog/model';
 import { loadCatalog } from '../lib/catalog/load';
 import { allAlerts, resolveEnvironment } from '../lib/catalog/resolve';
 import { guardrailEnvironments, renderGuardrails } from '../lib/render/guardrails';
-import { ALERTS, ROOT } from './helpers';
+import { ALERTS, runbookAnchors } from './helpers';
 
 function yamlFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -14,15 +14,6 @@ function yamlFiles(dir: string): string[] {
     if (e.isDirectory()) return e.name === 'schemas' ? [] : yamlFiles(abs);
     return /\.ya?ml$/.test(e.name) ? [abs] : [];
   });
-}
-
-/** GitHub's anchor of a Markdown heading. */
-export function slugOf(heading: string): string {
-  return heading
-    .trim()
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-    .replace(/\s/g, '-');
 }
 
 describe('JSON Schemas', () => {
@@ -47,13 +38,7 @@ describe('JSON Schemas', () => {
 });
 
 describe('runbook links', () => {
-  const headings = new Set(
-    fs
-      .readFileSync(path.join(ROOT, 'docs', 'runbook.md'), 'utf8')
-      .split('\n')
-      .filter((l) => /^#{1,6} /.test(l))
-      .map((l) => slugOf(l.replace(/^#+ /, ''))),
-  );
+  const headings = runbookAnchors();
   const anchors = new Set<string>();
   for (const f of yamlFiles(ALERTS)) {
     for (const m of fs.readFileSync(f, 'utf8').matchAll(/^\s*(?:-\s+)?runbook(?:_anchor)?:\s*([a-z0-9-]+)\s*$/gm)) anchors.add(m[1]);

@@ -60,3 +60,18 @@ export function catalogIssues(dir: string): CatalogIssue[] {
   }
   throw new Error(`the catalog in ${dir} was accepted; expected it to be rejected`);
 }
+
+/** GitHub's anchor of a Markdown heading. */
+export function slugOf(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+/** The anchors of every heading of docs/runbook.md. */
+export function runbookAnchors(): Set<string> {
+  const text = fs.readFileSync(path.join(ROOT, 'docs', 'runbook.md'), 'utf8');
+  return new Set(text.split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => slugOf(l.replace(/^#+ /, ''))));
+}

@@ -6,7 +6,7 @@ import { allAlerts, resolveEnvironment } from '../lib/catalog/resolve';
 import { renderOnCallDoc } from '../lib/render/oncall-doc';
 import { renderGuardrails } from '../lib/render/guardrails';
 import { resolveChecks } from '../lib/render/synthetics';
-import { ALERTS, ROOT, copyCatalog, edit } from './helpers';
+import { ALERTS, ROOT, copyCatalog, edit, runbookAnchors } from './helpers';
 
 const catalog = loadCatalog(ALERTS);
 const doc = renderOnCallDoc(catalog);
@@ -49,8 +49,7 @@ describe('docs/oncall.md', () => {
   });
 
   it('links only to runbook sections that exist', () => {
-    const runbook = fs.readFileSync(path.join(ROOT, 'docs', 'runbook.md'), 'utf8');
-    const slugs = new Set(runbook.split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3).trim().toLowerCase().replace(/[^a-z0-9\s-]/g, '').replace(/\s/g, '-')));
+    const slugs = runbookAnchors();
     for (const m of doc.matchAll(/\(runbook\.md#([a-z0-9-]+)\)/g)) expect(slugs.has(m[1])).toBe(true);
   });
 });
