@@ -7,7 +7,7 @@ import { Testing } from 'cdktf';
 import type { TerraformStack } from 'cdktf';
 import { loadCatalog } from '../lib/catalog/load';
 import { buildApp } from '../stacks/app';
-import { ALERTS } from './helpers';
+import { FIXTURE_ALERTS } from './helpers';
 
 /** `type.name` (and `data.type.name`) of a synthesized stack, sorted. */
 export function addressesOf(tf: Record<string, any>): string[] {
@@ -18,7 +18,7 @@ export function addressesOf(tf: Record<string, any>): string[] {
   return out.sort();
 }
 
-const app = buildApp(loadCatalog(ALERTS));
+const app = buildApp(loadCatalog(FIXTURE_ALERTS));
 const stacks = app.node.children.filter((c): c is TerraformStack => 'environment' in c);
 
 describe('Terraform addresses', () => {

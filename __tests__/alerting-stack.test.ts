@@ -4,9 +4,9 @@ import { loadCatalog } from '../lib/catalog/load';
 import { buildApp } from '../stacks/app';
 import { AlertingStack } from '../stacks/alerting-stack';
 import { escapeTerraform } from '../constructs/terraform-strings';
-import { ALERTS } from './helpers';
+import { FIXTURE_ALERTS } from './helpers';
 
-const catalog = loadCatalog(ALERTS);
+const catalog = loadCatalog(FIXTURE_ALERTS);
 
 function synthAlerting(env: string): Record<string, any> {
   const app = buildApp(catalog);

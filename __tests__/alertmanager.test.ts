@@ -13,10 +13,10 @@ import { HEARTBEAT_URL_PLACEHOLDER } from '../lib/export-alertmanager';
 import { AlertmanagerConfig, renderAlertmanagerConfig } from '../lib/render/alertmanager';
 import { alertmanagerExportOptions } from '../bin/alertmanager-args';
 import { parseArgs } from '../bin/cli';
-import { ALERTS, copyCatalog, edit, ROOT, tempDir } from './helpers';
+import { FIXTURE_ALERTS, copyCatalog, edit, ROOT, tempDir } from './helpers';
 import { amtool, functionArgument, mapRefs, parseHcl, synthAll } from './helpers-oncall';
 
-const catalog = loadCatalog(ALERTS);
+const catalog = loadCatalog(FIXTURE_ALERTS);
 const ENVS = catalog.catalog.environments.map((e) => e.name);
 const SERVICES = catalog.catalog.services.map((s) => s.name);
 const SEVERITIES = ['critical', 'high', 'warning'] as const;

@@ -5,10 +5,10 @@
  */
 import { loadCatalog } from '../lib/catalog/load';
 import { DEFAULT_KEY_PREFIX, stateBackendFromEnv, stateKey } from '../stacks/backend';
-import { ALERTS } from './helpers';
+import { FIXTURE_ALERTS } from './helpers';
 import { synthApp, tfAddresses, TfJson } from './helpers-synth';
 
-const catalog = loadCatalog(ALERTS);
+const catalog = loadCatalog(FIXTURE_ALERTS);
 
 describe('stateBackendFromEnv', () => {
   it('is the local backend (undefined) without a state bucket', () => {

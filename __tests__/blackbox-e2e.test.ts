@@ -13,9 +13,9 @@ import { parse } from 'yaml';
 import { loadCatalog } from '../lib/catalog/load';
 import { renderExport, writeFiles } from '../lib/export';
 import { seconds } from '../lib/duration';
-import { requireBinary, ALERTS, tempDir } from './helpers';
+import { requireBinary, FIXTURE_ALERTS, tempDir } from './helpers';
 
-const catalog = loadCatalog(ALERTS);
+const catalog = loadCatalog(FIXTURE_ALERTS);
 const ENV = 'production';
 
 /** How the stub answers each path: status, body, delay (ms). */

@@ -6,7 +6,7 @@ import { CATALOG_FILES } from '../lib/catalog/model';
 import { loadCatalog } from '../lib/catalog/load';
 import { allAlerts, resolveEnvironment } from '../lib/catalog/resolve';
 import { guardrailEnvironments, renderGuardrails } from '../lib/render/guardrails';
-import { ALERTS, runbookAnchors } from './helpers';
+import { LIVE_ALERTS, runbookAnchors } from './helpers';
 
 function yamlFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -19,15 +19,15 @@ function yamlFiles(dir: string): string[] {
 describe('JSON Schemas', () => {
   it('are generated from the validation schema and committed up to date (npm run schemas)', () => {
     for (const [name, text] of renderSchemas()) {
-      expect({ name, text: fs.readFileSync(path.join(ALERTS, 'schemas', name), 'utf8') }).toEqual({ name, text });
+      expect({ name, text: fs.readFileSync(path.join(LIVE_ALERTS, 'schemas', name), 'utf8') }).toEqual({ name, text });
     }
   });
 
-  it.each(yamlFiles(ALERTS).map((f) => path.relative(ALERTS, f)))('%s references the JSON Schema of its kind', (rel) => {
-    const first = fs.readFileSync(path.join(ALERTS, rel), 'utf8').split('\n')[0];
+  it.each(yamlFiles(LIVE_ALERTS).map((f) => path.relative(LIVE_ALERTS, f)))('%s references the JSON Schema of its kind', (rel) => {
+    const first = fs.readFileSync(path.join(LIVE_ALERTS, rel), 'utf8').split('\n')[0];
     const m = /^# yaml-language-server: \$schema=(\S+)$/.exec(first);
     expect(m).not.toBeNull();
-    const schemaPath = path.resolve(path.dirname(path.join(ALERTS, rel)), m![1]);
+    const schemaPath = path.resolve(path.dirname(path.join(LIVE_ALERTS, rel)), m![1]);
     expect(fs.existsSync(schemaPath)).toBe(true);
     const kind = Object.entries(CATALOG_FILES).find(([, spec]) => {
       const re = new RegExp(`^${spec.pattern.replace(/\./g, '\\.').replace(/\*/g, '[^/]*')}$`);
@@ -40,7 +40,7 @@ describe('JSON Schemas', () => {
 describe('runbook links', () => {
   const headings = runbookAnchors();
   const anchors = new Set<string>();
-  for (const f of yamlFiles(ALERTS)) {
+  for (const f of yamlFiles(LIVE_ALERTS)) {
     for (const m of fs.readFileSync(f, 'utf8').matchAll(/^\s*(?:-\s+)?runbook(?:_anchor)?:\s*([a-z0-9-]+)\s*$/gm)) anchors.add(m[1]);
   }
 
@@ -53,7 +53,7 @@ describe('runbook links', () => {
   });
 
   it('every runbook_url the stacks deploy (alerts and guardrail alarms, every environment) opens an existing section', () => {
-    const c = loadCatalog(ALERTS);
+    const c = loadCatalog(LIVE_ALERTS);
     const urls = new Set<string>();
     for (const e of c.catalog.environments) for (const a of allAlerts(resolveEnvironment(c, e.name))) urls.add(a.annotations.runbook_url);
     for (const env of guardrailEnvironments(c)) {

@@ -2,20 +2,20 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadCatalog } from '../lib/catalog/load';
 import { CatalogIssue, formatIssue } from '../lib/catalog/errors';
-import { ALERTS, copyCatalog, edit, positionOf, catalogIssues } from './helpers';
+import { FIXTURE_ALERTS, copyCatalog, edit, positionOf, catalogIssues } from './helpers';
 
 const issuesOf = (dir: string): CatalogIssue[] => catalogIssues(dir);
 
 describe('loadCatalog', () => {
   it('accepts the committed catalog', () => {
-    const c = loadCatalog(ALERTS);
+    const c = loadCatalog(FIXTURE_ALERTS);
     expect(c.catalog.services.map((s) => s.name)).toEqual(['deltacrown-api', 'deltacrown-worker']);
     expect(c.catalog.environments.map((e) => e.name)).toEqual(['production', 'staging']);
     expect(c.ruleFiles.length).toBeGreaterThanOrEqual(6);
   });
 
   it('holds the runbook values: SLO 99.9 % over 30 days, burn rates 14.4 and 1.5, MTTA/MTTR targets', () => {
-    const c = loadCatalog(ALERTS);
+    const c = loadCatalog(FIXTURE_ALERTS);
     const slo = c.slos.slos.find((s) => s.name === 'api-availability')!;
     expect([slo.objective, slo.window, slo.service]).toEqual([99.9, '30d', 'deltacrown-api']);
     expect(slo.alerts.fast_burn).toMatchObject({ burn_rate: 14.4, long_window: '1h', short_window: '5m', severity: 'critical' });

@@ -14,9 +14,9 @@ import { renderExport } from '../lib/export';
 import { resolveChecks } from '../lib/render/synthetics';
 import { parsePromql } from '../lib/promql';
 import { parse } from 'yaml';
-import { ALERTS, copyCatalog, edit, positionOf, catalogIssues } from './helpers';
+import { FIXTURE_ALERTS, copyCatalog, edit, positionOf, catalogIssues } from './helpers';
 
-const catalog = loadCatalog(ALERTS);
+const catalog = loadCatalog(FIXTURE_ALERTS);
 const ENVS = catalog.catalog.environments.map((e) => e.name);
 
 type Json = Record<string, any>;
@@ -52,7 +52,7 @@ describe('the dashboards catalog', () => {
   });
 
   it('links the runbook’s dashboard URLs for production', () => {
-    const runbook = fs.readFileSync(path.join(ALERTS, '..', 'docs', 'runbook.md'), 'utf8');
+    const runbook = fs.readFileSync(path.join(FIXTURE_ALERTS, '..', 'docs', 'runbook.md'), 'utf8');
     for (const uid of ['slo_burn_alerts_deltacrown', 'moderation_enforcement_deltacrown', 'infra_overview']) {
       const url = `${catalog.dashboards!.grafana.urls.production}/d/${uid}`;
       expect(url).toMatch(/^https:\/\/grafana\.deltacrown\.internal\/d\//);

@@ -5,9 +5,9 @@ import { buildApp } from '../stacks/app';
 import { GrafanaStack, GRAFANA_VARIABLES } from '../stacks/grafana-stack';
 import { resolveChecks } from '../lib/render/synthetics';
 import { grafanaSchemaProblems } from './helpers-grafana';
-import { ALERTS } from './helpers';
+import { FIXTURE_ALERTS } from './helpers';
 
-const catalog = loadCatalog(ALERTS);
+const catalog = loadCatalog(FIXTURE_ALERTS);
 const ENVS = catalog.catalog.environments.map((e) => e.name);
 
 function synthGrafana(env: string): Record<string, any> {

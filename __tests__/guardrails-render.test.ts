@@ -6,9 +6,9 @@ import { parse } from 'yaml';
 import { loadCatalog } from '../lib/catalog/load';
 import { guardrailEnvironments, renderGuardrails, AlarmPlan, GuardrailsPlan } from '../lib/render/guardrails';
 import { renderExport } from '../lib/export';
-import { ALERTS, copyCatalog, edit } from './helpers';
+import { FIXTURE_ALERTS, copyCatalog, edit } from './helpers';
 
-const catalog = loadCatalog(ALERTS);
+const catalog = loadCatalog(FIXTURE_ALERTS);
 const allAlarms = (p: GuardrailsPlan): AlarmPlan[] => [...(p.rds?.alarms ?? []), ...(p.elasticache?.alarms ?? []), ...(p.s3?.alarms ?? [])];
 
 describe('renderGuardrails', () => {

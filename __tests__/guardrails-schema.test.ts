@@ -10,7 +10,7 @@ import { CatalogIssue } from '../lib/catalog/errors';
 import { renderGuardrails } from '../lib/render/guardrails';
 import { markdownAnchors } from '../lib/catalog/crosscheck-guardrails';
 import { renderSchemas } from '../bin/schemas';
-import { ALERTS, copyCatalog, edit, positionOf, ROOT, catalogIssues } from './helpers';
+import { FIXTURE_ALERTS, LIVE_ALERTS, copyCatalog, edit, positionOf, ROOT, catalogIssues } from './helpers';
 
 const FILE = 'guardrails.yml';
 
@@ -25,7 +25,7 @@ function copyWithRunbook(): string {
 }
 
 describe('the committed guardrails', () => {
-  const c = loadCatalog(ALERTS);
+  const c = loadCatalog(FIXTURE_ALERTS);
 
   it('load, for production and staging', () => {
     expect(c.guardrails).toBeDefined();
@@ -50,7 +50,7 @@ describe('the committed guardrails', () => {
   });
 
   it('has a fresh JSON Schema (npm run schemas)', () => {
-    const committed = fs.readFileSync(path.join(ALERTS, 'schemas', 'guardrails.schema.json'), 'utf8');
+    const committed = fs.readFileSync(path.join(LIVE_ALERTS, 'schemas', 'guardrails.schema.json'), 'utf8');
     expect(committed).toBe(renderSchemas().get('guardrails.schema.json'));
   });
 

@@ -10,10 +10,10 @@ import * as path from 'path';
 import { loadCatalog } from '../lib/catalog/load';
 import { renderGuardrails } from '../lib/render/guardrails';
 import { GuardrailsStack, IntegrationKeys } from '../stacks/guardrails-stack';
-import { copyCatalog, edit, ALERTS, tempDir } from './helpers';
+import { copyCatalog, edit, FIXTURE_ALERTS, tempDir } from './helpers';
 import { forSnapshot, synthApp, tfAddresses, TfJson } from './helpers-synth';
 
-const catalog = loadCatalog(ALERTS);
+const catalog = loadCatalog(FIXTURE_ALERTS);
 const stacks = synthApp(catalog);
 const RUNBOOK = catalog.catalog.project.runbook_base_url;
 

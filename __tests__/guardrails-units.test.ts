@@ -8,7 +8,7 @@ import { loadCatalog } from '../lib/catalog/load';
 import { guardrailEnvironments, renderGuardrails, AlarmPlan } from '../lib/render/guardrails';
 import { CLOUDWATCH_METRICS, CloudWatchUnit, MetricSpec } from '../lib/cloudwatch-metrics';
 import { allowedUnits, formatQuantity, Quantity, thresholdProblems, THRESHOLD_UNITS, ThresholdUnit, toBytes, toMilliseconds, toNative } from '../lib/units';
-import { ALERTS } from './helpers';
+import { FIXTURE_ALERTS } from './helpers';
 
 /** mulberry32: a small seeded PRNG, so a failing case can be replayed. */
 function prng(seed: number): () => number {
@@ -186,7 +186,7 @@ describe('units that do not fit the metric', () => {
 });
 
 describe('every alarm of the committed catalog', () => {
-  const catalog = loadCatalog(ALERTS);
+  const catalog = loadCatalog(FIXTURE_ALERTS);
   const g = catalog.guardrails!;
   const rendered: { env: string; kind: 'rds' | 'elasticache' | 's3'; alarm: AlarmPlan }[] = guardrailEnvironments(catalog).flatMap((env) => {
     const plan = renderGuardrails(catalog, env);

@@ -7,12 +7,40 @@ import { loadCatalog } from '../lib/catalog/load';
 import { CatalogError, CatalogIssue } from '../lib/catalog/errors';
 
 export const ROOT = path.join(__dirname, '..');
-export const ALERTS = path.join(ROOT, 'alerts');
+/**
+ * The live catalog, `alerts/`: what the project deploys. Tests read it only to assert properties that hold for
+ * any valid catalog (every alert's examples pass promtool, dashboards draw the resolved thresholds, …), never its
+ * values, so that the README's "change a threshold" flow leaves the suite green.
+ */
+export const LIVE_ALERTS = path.join(ROOT, 'alerts');
+/**
+ * A frozen catalog for tests that need particular values or mutate a catalog: `__tests__/fixtures/catalog/`
+ * holds `alerts/` and the `docs/runbook.md` its runbook anchors point to. It changes only when a test needs it to.
+ */
+export const FIXTURE = path.join(__dirname, 'fixtures', 'catalog');
+export const FIXTURE_ALERTS = path.join(FIXTURE, 'alerts');
 
-/** A fresh copy of `alerts/` in a temp directory. */
+const temps: string[] = [];
+
+/** A temp directory, removed after the test file (see `removeTempDirs`). */
+export function tempDir(prefix = 'deltacrown-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+/** Removes every directory `tempDir` made; the jest setup file calls it after each test file. */
+export function removeTempDirs(): void {
+  for (const d of temps.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+
+/**
+ * A fresh copy of the fixture catalog (`alerts/` and `docs/runbook.md`) in a temp directory; returns the path of
+ * its `alerts/`, to be changed with `edit`.
+ */
 export function copyCatalog(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deltacrown-catalog-'));
-  fs.cpSync(ALERTS, path.join(dir, 'alerts'), { recursive: true });
+  const dir = tempDir('deltacrown-catalog-');
+  fs.cpSync(FIXTURE, dir, { recursive: true });
   return path.join(dir, 'alerts');
 }
 
@@ -45,11 +73,6 @@ export function requireBinary(name: string, debianPackage: string): string {
   return r.stdout.trim();
 }
 
-/** A temp directory. */
-export function tempDir(prefix = 'deltacrown-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
-
 /** Every issue the loader reports for the catalog in `dir`; fails the test when the catalog loads. */
 export function catalogIssues(dir: string): CatalogIssue[] {
   try {
@@ -70,8 +93,8 @@ export function slugOf(heading: string): string {
     .replace(/\s/g, '-');
 }
 
-/** The anchors of every heading of docs/runbook.md. */
-export function runbookAnchors(): Set<string> {
-  const text = fs.readFileSync(path.join(ROOT, 'docs', 'runbook.md'), 'utf8');
+/** The anchors of every heading of a runbook (default: the project's docs/runbook.md). */
+export function runbookAnchors(file = path.join(ROOT, 'docs', 'runbook.md')): Set<string> {
+  const text = fs.readFileSync(file, 'utf8');
   return new Set(text.split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => slugOf(l.replace(/^#+ /, ''))));
 }

@@ -6,9 +6,9 @@ import { allAlerts, resolveEnvironment } from '../lib/catalog/resolve';
 import { renderOnCallDoc } from '../lib/render/oncall-doc';
 import { renderGuardrails } from '../lib/render/guardrails';
 import { resolveChecks } from '../lib/render/synthetics';
-import { ALERTS, ROOT, copyCatalog, edit, runbookAnchors } from './helpers';
+import { FIXTURE_ALERTS, ROOT, copyCatalog, edit, runbookAnchors } from './helpers';
 
-const catalog = loadCatalog(ALERTS);
+const catalog = loadCatalog(FIXTURE_ALERTS);
 const doc = renderOnCallDoc(catalog);
 
 describe('docs/oncall.md', () => {

@@ -5,12 +5,12 @@ import { CatalogIssue, formatIssue } from '../lib/catalog/errors';
 import { loadCatalog } from '../lib/catalog/load';
 import { onCallAt, onCallEnvironment, resolveOnCall } from '../lib/catalog/resolve-oncall';
 import { buildApp } from '../stacks/app';
-import { ALERTS, copyCatalog, edit, positionOf, catalogIssues } from './helpers';
+import { FIXTURE_ALERTS, copyCatalog, edit, positionOf, catalogIssues } from './helpers';
 
 const issuesOf = (dir: string): CatalogIssue[] => catalogIssues(dir);
 
 describe('the committed on-call model', () => {
-  const c = loadCatalog(ALERTS);
+  const c = loadCatalog(FIXTURE_ALERTS);
   const r = resolveOnCall(c);
 
   it('is loaded with the catalog', () => {

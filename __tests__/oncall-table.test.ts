@@ -3,9 +3,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadCatalog } from '../lib/catalog/load';
 import { currentOnCallTable, ONCALL_TABLE_BEGIN, ONCALL_TABLE_END, renderOnCallTable, withOnCallTable } from '../lib/render/oncall-table';
-import { ALERTS, copyCatalog, edit, ROOT } from './helpers';
+import { FIXTURE_ALERTS, copyCatalog, edit, ROOT } from './helpers';
 
-const catalog = loadCatalog(ALERTS);
+const catalog = loadCatalog(FIXTURE_ALERTS);
 const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 
 describe('README "Severities and escalation"', () => {

@@ -7,10 +7,10 @@ import type { Catalog } from '../lib/catalog/model';
 import { resolveOnCall } from '../lib/catalog/resolve-oncall';
 import { buildApp } from '../stacks/app';
 import { PagerDutyStack } from '../stacks/pagerduty-stack';
-import { ALERTS, copyCatalog, edit, tempDir } from './helpers';
+import { FIXTURE_ALERTS, copyCatalog, edit, tempDir } from './helpers';
 import { synthAll, walk } from './helpers-oncall';
 
-const catalog = loadCatalog(ALERTS);
+const catalog = loadCatalog(FIXTURE_ALERTS);
 
 function pagerdutyStack(c: Catalog, env: string): PagerDutyStack {
   const app = buildApp(c, { outdir: tempDir('deltacrown-pd-') });

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadCatalog } from '../lib/catalog/load';
 import { renderExport, writeFiles, toYaml } from '../lib/export';
-import { ALERTS, requireBinary, tempDir } from './helpers';
+import { FIXTURE_ALERTS, requireBinary, tempDir } from './helpers';
 import { freePort, get, MetricsStub, ReceiverStub, RunningProcess, startProcess, stopAll, waitFor } from './e2e/harness';
 
 jest.setTimeout(60000);
@@ -44,7 +44,7 @@ beforeAll(async () => {
   const [promPort, amPort] = [await freePort(), await freePort()];
   promUrl = `http://127.0.0.1:${promPort}`;
 
-  const files = renderExport(loadCatalog(ALERTS), {
+  const files = renderExport(loadCatalog(FIXTURE_ALERTS), {
     environments: ['production'],
     evaluationInterval: '1s',
     alertFor: '2s',

@@ -12,9 +12,9 @@ import { renderExport, writeFiles } from '../lib/export';
 import { allAlerts, resolveEnvironment } from '../lib/catalog/resolve';
 import { renderRuleGroups, PromAlertingRule } from '../lib/render/prometheus-rules';
 import { ALWAYS_FIRING } from '../lib/catalog/crosscheck';
-import { ALERTS, copyCatalog, edit, requireBinary, tempDir } from './helpers';
+import { FIXTURE_ALERTS, copyCatalog, edit, requireBinary, tempDir } from './helpers';
 
-const catalog = loadCatalog(ALERTS);
+const catalog = loadCatalog(FIXTURE_ALERTS);
 const environments = catalog.catalog.environments.map((e) => e.name);
 const files = renderExport(catalog);
 const out = tempDir('deltacrown-export-');

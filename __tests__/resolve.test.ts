@@ -3,9 +3,9 @@ import { loadCatalog } from '../lib/catalog/load';
 import { allAlerts, formatValue, resolveEnvironment } from '../lib/catalog/resolve';
 import { fmt } from '../lib/num';
 import { formatDuration, seconds } from '../lib/duration';
-import { ALERTS, copyCatalog, edit } from './helpers';
+import { FIXTURE_ALERTS, copyCatalog, edit } from './helpers';
 
-const catalog = loadCatalog(ALERTS);
+const catalog = loadCatalog(FIXTURE_ALERTS);
 const production = Object.fromEntries(allAlerts(resolveEnvironment(catalog, 'production')).map((a) => [a.name, a]));
 const staging = Object.fromEntries(allAlerts(resolveEnvironment(catalog, 'staging')).map((a) => [a.name, a]));
 

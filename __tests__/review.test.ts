@@ -5,12 +5,18 @@ import { execFileSync, spawnSync } from 'child_process';
 import { loadCatalog } from '../lib/catalog/load';
 import { reviewAgainst } from '../lib/review/review';
 import { renderMarkdown } from '../lib/review/report';
-import { ROOT, edit, tempDir } from './helpers';
+import { FIXTURE, ROOT, edit, tempDir } from './helpers';
 
-/** A throw-away git repository holding a copy of the catalog, committed. */
+/**
+ * The instant every review here speaks of ("who is on call now"): Wednesday of the fixture rotation's first turn
+ * (rotation_virtual_start 2025-11-17, Monday), when engineer1 is primary and engineer4 secondary.
+ */
+const AT = new Date('2025-11-19T12:00:00Z');
+
+/** A throw-away git repository holding a copy of the fixture catalog and its runbook, committed. */
 function repo(): { dir: string; alerts: string } {
   const dir = tempDir('deltacrown-repo-');
-  fs.cpSync(path.join(ROOT, 'alerts'), path.join(dir, 'alerts'), { recursive: true });
+  fs.cpSync(FIXTURE, dir, { recursive: true });
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
   git('init', '-q', '-b', 'main');
   git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '-A');
@@ -18,8 +24,8 @@ function repo(): { dir: string; alerts: string } {
   return { dir, alerts: path.join(dir, 'alerts') };
 }
 
-function review(alerts: string) {
-  return reviewAgainst(loadCatalog(alerts), 'HEAD', alerts);
+function review(alerts: string, at = AT) {
+  return reviewAgainst(loadCatalog(alerts), 'HEAD', alerts, { at });
 }
 
 describe('review against HEAD', () => {
@@ -89,7 +95,27 @@ describe('review against HEAD', () => {
     const r = review(alerts);
     expect(r.changes.find((c) => c.kind === 'escalation' && c.name === 'high')).toMatchObject({ old: '15 min', new: '20 min', class: 'escalation slower', flagged: true });
     expect(r.changes.find((c) => c.kind === 'rotation' && c.field === 'roster')).toMatchObject({ class: 'routing changed', flagged: false });
-    expect(r.changes.some((c) => c.kind === 'rotation' && c.field === 'on call now')).toBe(true);
+    expect(r.changes.find((c) => c.kind === 'rotation' && c.field === 'on call now')).toMatchObject({
+      old: 'primary oncall.engineer1@deltacrown.com, secondary oncall.engineer4@deltacrown.com',
+      new: 'primary oncall.engineer9@deltacrown.com, secondary oncall.engineer4@deltacrown.com',
+    });
+  });
+
+  // The roster edit changes who is on call only in the turns where the edited person is primary or secondary:
+  // the review speaks of the instant it is given, and turns change at the Monday 00:00 UTC hand-off.
+  it.each([
+    ['the last second of turn 0 (engineer1 primary)', '2025-11-23T23:59:59Z', 'primary oncall.engineer9@deltacrown.com, secondary oncall.engineer4@deltacrown.com'],
+    ['the hand-off into turn 1 (engineer1 secondary)', '2025-11-24T00:00:00Z', 'primary oncall.engineer2@deltacrown.com, secondary oncall.engineer9@deltacrown.com'],
+    ['turn 2 (engineer1 off)', '2025-12-01T00:00:00Z', undefined],
+    // Europe leaves summer time on Sunday 2026-10-25 at 01:00 UTC; the UTC rotation does not move with it.
+    ['turn 48 (= 0 mod 4), after the October daylight-saving change', '2026-10-25T23:59:59Z', 'primary oncall.engineer9@deltacrown.com, secondary oncall.engineer4@deltacrown.com'],
+    ['turn 49, the Monday 00:00 UTC hand-off after it', '2026-10-26T00:00:00Z', 'primary oncall.engineer2@deltacrown.com, secondary oncall.engineer9@deltacrown.com'],
+    ['turn 56, a year on', '2026-12-14T00:00:00Z', 'primary oncall.engineer9@deltacrown.com, secondary oncall.engineer4@deltacrown.com'],
+  ])('shows who is on call at %s', (_, at, now) => {
+    const { alerts } = repo();
+    edit(alerts, 'oncall.yml', /oncall\.engineer1@deltacrown\.com/, 'oncall.engineer9@deltacrown.com');
+    const row = review(alerts, new Date(at)).changes.find((c) => c.kind === 'rotation' && c.field === 'on call now');
+    expect(row?.new).toBe(now);
   });
 
   it('shows a new Slack channel for warnings as a routing change', () => {
@@ -143,7 +169,7 @@ describe('npm run review (command line)', () => {
   it('--fail-on loosened exits non-zero for a loosened threshold, 0 for a tightened one; --json for machines', () => {
     const { dir, alerts } = repo();
     edit(alerts, 'rules/http.yml', 'threshold: 0.05', 'threshold: 0.07');
-    const loose = cli(dir, ['--base', 'HEAD', '--fail-on', 'loosened']);
+    const loose = cli(dir, ['--base', 'HEAD', '--fail-on', 'loosened', '--at', '2025-11-19T12:00:00Z']);
     expect(loose.status).toBe(1);
     expect(loose.stdout).toContain('| `5%` | `7%` |');
     edit(alerts, 'rules/http.yml', 'threshold: 0.07', 'threshold: 0.04');
@@ -156,5 +182,14 @@ describe('npm run review (command line)', () => {
     const { dir } = repo();
     expect(cli(dir, ['--base', 'HEAD', '--fail-on', 'louder']).stderr).toMatch(/unknown class 'louder'/);
     expect(cli(dir, ['--base', 'no-such-ref']).stderr).toMatch(/unknown git ref 'no-such-ref'/);
+    expect(cli(dir, ['--base', 'HEAD', '--at', 'next monday']).stderr).toMatch(/--at: 'next monday' is not an ISO 8601 instant/);
+  });
+
+  it('--at sets the instant of "who is on call now"', () => {
+    const { dir, alerts } = repo();
+    edit(alerts, 'oncall.yml', /oncall\.engineer1@deltacrown\.com/, 'oncall.engineer9@deltacrown.com');
+    const json = (at: string) => JSON.parse(cli(dir, ['--base', 'HEAD', '--json', '--at', at]).stdout).changes.map((c: { field?: string }) => c.field);
+    expect(json('2025-11-24T00:00:00Z')).toContain('on call now');
+    expect(json('2025-12-01T00:00:00Z')).not.toContain('on call now');
   });
 });

@@ -16,9 +16,9 @@ import { renderRuleGroups } from '../lib/render/prometheus-rules';
 import { renderPromtoolTests } from '../lib/render/promtool-tests';
 import { renderExport, toYaml, writeFiles } from '../lib/export';
 import { SM_LABEL_LIMITS } from '../constructs/grafana/synthetic-monitoring-check';
-import { ALERTS, copyCatalog, edit, positionOf, requireBinary, ROOT, tempDir, catalogIssues } from './helpers';
+import { FIXTURE_ALERTS, copyCatalog, edit, positionOf, requireBinary, ROOT, tempDir, catalogIssues } from './helpers';
 
-const catalog = loadCatalog(ALERTS);
+const catalog = loadCatalog(FIXTURE_ALERTS);
 const ENVS = catalog.catalog.environments.map((e) => e.name);
 
 /** The runbook's four checks: "All 4 checks GREEN? (/health, /api/transactions, /api/shop/items, /api/moderation/enforcement/ping)". */
@@ -28,7 +28,7 @@ const loadErrors = (dir: string): string[] => catalogIssues(dir).map(formatIssue
 
 describe('the synthetic checks catalog', () => {
   it('lives at the runbook’s path and holds the runbook’s four checks', () => {
-    expect(fs.existsSync(path.join(ALERTS, 'synthetics', 'uptime_checks.yml'))).toBe(true);
+    expect(fs.existsSync(path.join(FIXTURE_ALERTS, 'synthetics', 'uptime_checks.yml'))).toBe(true);
     expect(catalog.synthetics!.checks.map((c) => c.path)).toEqual(RUNBOOK_PATHS);
   });
 

@@ -6,7 +6,7 @@ import { Testing } from 'cdktf';
 import type { TerraformStack } from 'cdktf';
 import { loadCatalog } from '../lib/catalog/load';
 import { buildApp } from '../stacks/app';
-import { ALERTS, ROOT } from './helpers';
+import { FIXTURE_ALERTS, ROOT } from './helpers';
 
 const load = (name: string) => parse(fs.readFileSync(path.join(ROOT, '.github', 'workflows', name), 'utf8'));
 const pr = load('pr.yml');
@@ -14,7 +14,7 @@ const deploy = load('deploy.yml');
 const runs = (job: any): string[] => job.steps.filter((s: any) => s.run).map((s: any) => s.run as string);
 const uses = (job: any): string[] => job.steps.filter((s: any) => s.uses).map((s: any) => s.uses as string);
 
-const catalog = loadCatalog(ALERTS);
+const catalog = loadCatalog(FIXTURE_ALERTS);
 const app = buildApp(catalog);
 const stacks = app.node.children.filter((c): c is TerraformStack => 'environment' in c) as (TerraformStack & { environment: string })[];
 

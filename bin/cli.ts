@@ -42,3 +42,16 @@ export function option(options: Map<string, string | true>, name: string, fallba
   if (v === true) throw new Error(`--${name} needs a value`);
   return v ?? fallback;
 }
+
+/**
+ * An instant option (`--at 2026-12-07T00:00:00Z`): an ISO 8601 date-time with a time zone designator. Without the
+ * option, `now()` — the command line is the only place that reads the clock.
+ */
+export function instantOption(options: Map<string, string | true>, name: string, now: () => Date): Date {
+  const v = option(options, name);
+  if (v === undefined) return now();
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(v) || Number.isNaN(Date.parse(v))) {
+    throw new Error(`--${name}: '${v}' is not an ISO 8601 instant; expected e.g. 2026-12-07T00:00:00Z`);
+  }
+  return new Date(v);
+}

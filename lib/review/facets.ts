@@ -43,8 +43,16 @@ export interface ReviewItem {
   fields: Record<string, ReviewField>;
 }
 
+/**
+ * What a facet needs besides the catalog. `at` is the instant the review speaks of ("who is on call now"): the
+ * command line passes the clock (or `--at`), tests pass a fixed instant, so nothing below reads the clock.
+ */
+export interface FacetContext {
+  at: Date;
+}
+
 /** Produces the reviewable items of one catalog. Domains register theirs in `FACETS`. */
-export type Facet = (c: Catalog) => ReviewItem[];
+export type Facet = (c: Catalog, ctx: FacetContext) => ReviewItem[];
 
 const duration = (d: string | undefined): ReviewField => ({ kind: 'delay', value: d ? seconds(d) : 0, display: d ?? '0s' });
 
@@ -93,10 +101,10 @@ const routing = (display: string): ReviewField => ({ kind: 'routing', value: dis
  * Escalation per environment and severity: where it goes, urgency, each level's delay, the acknowledgement
  * timeout; plus the rotation — and who is on call now, since a roster edit can change this week's primary.
  */
-export const escalationFacet: Facet = (c) => {
+export const escalationFacet: Facet = (c, { at }) => {
   if (!c.oncall) return [];
   const r = resolveOnCall(c);
-  const now = onCallAt(r, new Date());
+  const now = onCallAt(r, at);
   return c.catalog.environments.flatMap((env) => {
     const e = onCallEnvironment(r, env.name);
     const items: ReviewItem[] = r.severities.map((s) => {

@@ -3,28 +3,35 @@ import { loadCatalog } from '../catalog/load';
 import { CatalogError } from '../catalog/errors';
 import type { Catalog } from '../catalog/model';
 import { diffItems } from './diff';
-import { FACETS, ReviewItem } from './facets';
+import * as fs from 'fs';
+import * as path from 'path';
+import { FACETS, FacetContext, ReviewItem } from './facets';
 import { catalogAtRef } from './git';
 import type { Review } from './report';
 
-/** Every reviewable item of a catalog. */
-export function reviewItems(c: Catalog): ReviewItem[] {
-  return FACETS.flatMap((f) => f(c));
+/** Every reviewable item of a catalog, as of the instant `ctx.at`. */
+export function reviewItems(c: Catalog, ctx: FacetContext): ReviewItem[] {
+  return FACETS.flatMap((f) => f(c, ctx));
 }
 
-/** Reviews `head` (a loaded catalog) against the catalog found at `baseRef` in git. */
-export function reviewAgainst(head: Catalog, baseRef: string, catalogDir: string): Review {
+/**
+ * Reviews `head` (a loaded catalog) against the catalog found at `baseRef` in git, both as of the instant
+ * `ctx.at` (who is on call then). The base is read into a temp directory that is removed afterwards.
+ */
+export function reviewAgainst(head: Catalog, baseRef: string, catalogDir: string, ctx: FacetContext): Review {
   const dir = catalogAtRef(baseRef, catalogDir);
   let base: ReviewItem[] = [];
   let baseProblem: string | undefined;
   if (!dir) baseProblem = `no ${catalogDir}/ directory there`;
   else {
     try {
-      base = reviewItems(loadCatalog(dir));
+      base = reviewItems(loadCatalog(dir), ctx);
     } catch (e) {
       if (!(e instanceof CatalogError)) throw e;
       baseProblem = `${e.issues.length} catalog error${e.issues.length === 1 ? '' : 's'}, first: ${e.issues[0].message}`;
+    } finally {
+      fs.rmSync(path.dirname(dir), { recursive: true, force: true });
     }
   }
-  return { base: baseRef, baseProblem, changes: diffItems(base, reviewItems(head)) };
+  return { base: baseRef, baseProblem, changes: diffItems(base, reviewItems(head, ctx)) };
 }
