@@ -19,10 +19,6 @@ describe.each(['production', 'staging'])('deltacrown-%s-alerting', (env) => {
   const manifests = Object.values(tf.resource.kubernetes_manifest) as { manifest: any }[];
   const rule = manifests.find((m) => m.manifest.kind === 'PrometheusRule')!.manifest;
 
-  it('matches the snapshot', () => {
-    expect(tf).toMatchSnapshot();
-  });
-
   it('holds a PrometheusRule selected by the environment’s kube-prometheus-stack', () => {
     const e = catalog.catalog.environments.find((x) => x.name === env)!;
     expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');

@@ -16,14 +16,6 @@ const FILE = 'guardrails.yml';
 
 const issuesOf = (dir: string): CatalogIssue[] => catalogIssues(dir);
 
-/** A copy of the catalog with the project's docs/runbook.md next to it, as in the repository. */
-function copyWithRunbook(): string {
-  const dir = copyCatalog();
-  fs.mkdirSync(path.join(dir, '..', 'docs'));
-  fs.copyFileSync(path.join(ROOT, 'docs', 'runbook.md'), path.join(dir, '..', 'docs', 'runbook.md'));
-  return dir;
-}
-
 describe('the committed guardrails', () => {
   const c = loadCatalog(FIXTURE_ALERTS);
 
@@ -310,7 +302,7 @@ const cases: Case[] = [
 
 describe('malformed guardrails are rejected with a located error', () => {
   it.each(cases)('$name', (tc) => {
-    const dir = tc.runbook ? copyWithRunbook() : copyCatalog();
+    const dir = copyCatalog();
     const text = edit(dir, FILE, tc.from, tc.to);
     const issues = issuesOf(dir);
     const pos = positionOf(text, tc.at, tc.shift ?? 0, tc.nth ?? 1);

@@ -60,3 +60,64 @@ export function forSnapshot(tf: TfJson): TfJson {
   };
   return strip(tf) as TfJson;
 }
+
+/**
+ * A document for a snapshot a reviewer can read: every string that holds a JSON object or array (a dashboard's
+ * `config_json`, say) becomes `{ "<json>": parsed }`, expanded line by line, so a changed threshold shows as the
+ * one line it changes; a Terraform expression holding a whole document (the Alertmanager configuration's
+ * `${yamlencode({…})}`) becomes `{ "<hcl>": [lines] }`, one element per line. Multi-line strings already print
+ * line by line.
+ */
+export function readable(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(readable);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, readable(x)]));
+  if (typeof v === 'string' && v.length > 200 && /^\$\{[a-z]+\(\{/.test(v)) return { '<hcl>': hclLines(v) };
+  if (typeof v === 'string' && /^\s*[[{]/.test(v)) {
+    try {
+      return { '<json>': readable(JSON.parse(v)) };
+    } catch {
+      return v;
+    }
+  }
+  return v;
+}
+
+/** A one-line Terraform expression broken into lines at its object and list punctuation (outside strings). */
+function hclLines(expr: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  let depth = 0;
+  let inString = false;
+  const pad = () => '  '.repeat(depth);
+  const flush = () => {
+    if (line.trim()) lines.push(line.trimEnd());
+    line = pad();
+  };
+  for (let i = 0; i < expr.length; i++) {
+    const ch = expr[i];
+    if (inString) {
+      line += ch;
+      if (ch === '\\') line += expr[++i] ?? '';
+      else if (ch === '"') inString = false;
+      continue;
+    }
+    if (ch === '"') {
+      inString = true;
+      line += ch;
+    } else if (ch === '{' || ch === '[') {
+      line += ch;
+      depth++;
+      flush();
+    } else if (ch === '}' || ch === ']') {
+      depth--;
+      flush();
+      line += ch;
+    } else if (ch === ',') {
+      line += ch;
+      flush();
+      if (expr[i + 1] === ' ') i++;
+    } else line += ch;
+  }
+  flush();
+  return lines;
+}
