@@ -14,7 +14,7 @@ import { renderExport } from '../lib/export';
 import { resolveChecks } from '../lib/render/synthetics';
 import { parsePromql } from '../lib/promql';
 import { parse } from 'yaml';
-import { FIXTURE_ALERTS, copyCatalog, edit, positionOf, catalogIssues } from './helpers';
+import { FIXTURE_ALERTS, LIVE_ALERTS, copyCatalog, edit, positionOf, catalogIssues } from './helpers';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
 const ENVS = catalog.catalog.environments.map((e) => e.name);
@@ -183,6 +183,26 @@ function steps(c: Catalog, env: string, kind: string, title: string | RegExp): J
   if (!p) throw new Error(`no panel ${String(title)} in ${kind}`);
   return p.fieldConfig.defaults.thresholds.steps;
 }
+
+describe('the live catalog’s dashboards draw the resolved thresholds (any valid catalog)', () => {
+  const live = loadCatalog(LIVE_ALERTS);
+  it.each(live.catalog.environments.map((e) => e.name))('%s: every panel that names a threshold alert draws its resolved threshold, and nothing else', (env) => {
+    const alerts = allAlerts(resolveEnvironment(live, env)).filter((a) => a.kind === 'threshold' && a.threshold !== undefined);
+    const panels = renderDashboards(live, env).flatMap((d) => panelsOf(JSON.parse(JSON.stringify(d.model))));
+    let checked = 0;
+    for (const p of panels) {
+      const named = alerts.filter((a) => (p.description ?? '').includes(`${a.name} (${a.severity}) fires`));
+      if (named.length === 0) continue;
+      const drawn = (p.fieldConfig.defaults.thresholds.steps as Json[]).map((x) => x.value).filter((v) => v !== null);
+      for (const a of named) {
+        expect({ panel: p.title, alert: a.name, drawn: drawn.includes(a.threshold) }).toEqual({ panel: p.title, alert: a.name, drawn: true });
+        expect(p.description).toContain(`fires ${a.comparison} ${a.thresholdText} for ${a.for}`);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+});
 
 describe('thresholds drawn on the panels', () => {
   it('SLO burn rate: the fast and slow burn thresholds of slos.yml, as lines', () => {

@@ -6,14 +6,14 @@ import { allAlerts, resolveEnvironment } from '../lib/catalog/resolve';
 import { renderOnCallDoc } from '../lib/render/oncall-doc';
 import { renderGuardrails } from '../lib/render/guardrails';
 import { resolveChecks } from '../lib/render/synthetics';
-import { FIXTURE_ALERTS, ROOT, copyCatalog, edit, runbookAnchors } from './helpers';
+import { FIXTURE, FIXTURE_ALERTS, LIVE_ALERTS, ROOT, copyCatalog, edit, runbookAnchors } from './helpers';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
 const doc = renderOnCallDoc(catalog);
 
 describe('docs/oncall.md', () => {
-  it('is committed up to date (npm run docs)', () => {
-    expect(fs.readFileSync(path.join(ROOT, 'docs', 'oncall.md'), 'utf8')).toBe(doc);
+  it('is committed up to date with the live catalog (npm run docs)', () => {
+    expect(fs.readFileSync(path.join(ROOT, 'docs', 'oncall.md'), 'utf8')).toBe(renderOnCallDoc(loadCatalog(LIVE_ALERTS)));
   });
 
   it('lists every alert with its severity, condition and runbook section', () => {
@@ -49,7 +49,7 @@ describe('docs/oncall.md', () => {
   });
 
   it('links only to runbook sections that exist', () => {
-    const slugs = runbookAnchors();
+    const slugs = runbookAnchors(path.join(FIXTURE, 'docs', 'runbook.md'));
     for (const m of doc.matchAll(/\(runbook\.md#([a-z0-9-]+)\)/g)) expect(slugs.has(m[1])).toBe(true);
   });
 });

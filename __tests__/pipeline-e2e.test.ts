@@ -3,17 +3,32 @@
  * loopback: a metric crosses a threshold → Prometheus fires → Alertmanager routes → the PagerDuty Events API v2
  * stub (or the Slack stub) receives the event — and the incident resolves when the metric recovers.
  *
- * The exported production configuration is used as is; only timings are shortened, through the export's options
- * (evaluation interval, `for`, group timings). Each scenario records the time from onset to delivery.
+ * The live catalog's exported production configuration is used as is; only timings are shortened, through the
+ * export's options (evaluation interval, `for`, group timings). Every value a scenario sends is derived from the
+ * resolved thresholds (a ratio above the critical one, one between warning and high, …), so a threshold change in
+ * the catalog moves the scenarios with it. The scenarios touch different services and signals and run at the same
+ * time, started once both processes scrape; each test awaits its scenario and records onset → delivery.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadCatalog } from '../lib/catalog/load';
+import { allAlerts, resolveEnvironment, ResolvedAlert } from '../lib/catalog/resolve';
 import { renderExport, writeFiles, toYaml } from '../lib/export';
-import { FIXTURE_ALERTS, requireBinary, tempDir } from './helpers';
-import { freePort, get, MetricsStub, ReceiverStub, RunningProcess, startProcess, stopAll, waitFor } from './e2e/harness';
+import { LIVE_ALERTS, requireBinary, tempDir } from './helpers';
+import { freePort, get, MetricsStub, Received, ReceiverStub, RunningProcess, startProcess, stopAll, waitFor } from './e2e/harness';
 
 jest.setTimeout(60000);
+
+const catalog = loadCatalog(LIVE_ALERTS);
+const alerts = allAlerts(resolveEnvironment(catalog, 'production'));
+/** The resolved production alert of that name (the scenarios follow its threshold, whatever the catalog says). */
+function alert(name: string): ResolvedAlert & { threshold: number } {
+  const a = alerts.find((x) => x.name === name);
+  if (!a || a.threshold === undefined) throw new Error(`the production catalog has no threshold alert ${name}`);
+  return a as ResolvedAlert & { threshold: number };
+}
+const http5xx = { critical: alert('DeltaCrownHttp5xxRatioCritical'), high: alert('DeltaCrownHttp5xxRatioHigh'), warning: alert('DeltaCrownHttp5xxRatioWarning') };
+const dbConnections = alert('DeltaCrownDatabaseConnectionsHigh');
 
 const ROUTING_KEYS = { 'deltacrown-api': 'e2e-routing-key-api-0001', 'deltacrown-worker': 'e2e-routing-key-worker-0002' };
 const latencies: Record<string, number> = {};
@@ -44,7 +59,7 @@ beforeAll(async () => {
   const [promPort, amPort] = [await freePort(), await freePort()];
   promUrl = `http://127.0.0.1:${promPort}`;
 
-  const files = renderExport(loadCatalog(FIXTURE_ALERTS), {
+  const files = renderExport(catalog, {
     environments: ['production'],
     evaluationInterval: '1s',
     alertFor: '2s',
@@ -105,8 +120,11 @@ beforeAll(async () => {
   // Baseline: the database and Redis are fine. HTTP traffic of a service starts with its scenario, errors and
   // successes together: Prometheus' rate() of a series younger than its window grows with the series' age, so
   // starting both at once gives the scenario's error ratio from the first evaluation instead of a 5-minute ramp.
-  metrics.gauge('pg_stat_activity_count', { datname: 'deltacrown', state: 'active' }, 20);
+  metrics.gauge('pg_stat_activity_count', { datname: 'deltacrown', state: 'active' }, Math.floor(dbConnections.threshold / 4));
   metrics.gauge('redis_up', {}, 1);
+  // Every scenario starts now and runs alongside the others; the tests below await them one by one.
+  scenarios = { critical5xx: critical5xx(), warning5xx: warning5xx(), database: database(), heartbeat: heartbeats(), failure: notificationFailure() };
+  for (const p of Object.values(scenarios)) p.catch(() => undefined); // reported by the test that awaits it
 }, 60000);
 
 afterEach(() => {
@@ -124,84 +142,126 @@ afterAll(async () => {
   if (process.env.E2E_LATENCY_FILE) fs.writeFileSync(process.env.E2E_LATENCY_FILE, JSON.stringify(latencies, null, 2));
 });
 
+/** Requests per second of one service, `errorRatio` of them 5xx. */
+function traffic(service: string, perSecond: number, errorRatio: number): void {
+  metrics.rate('http_requests_total', { service, code: '500', route: '/', method: 'GET' }, perSecond * errorRatio);
+  metrics.rate('http_requests_total', { service, code: '200', route: '/', method: 'GET' }, perSecond * (1 - errorRatio));
+}
+
+let scenarios: {
+  critical5xx: Promise<{ trigger: Received; resolve: Received }>;
+  warning5xx: Promise<Received>;
+  database: Promise<Received>;
+  heartbeat: Promise<Received[]>;
+  failure: Promise<{ labels: Record<string, string> }>;
+};
+
+/** deltacrown-api at 1.6 × the critical 5xx ratio (at most 100 %): one page, resolved on recovery. */
+async function critical5xx(): Promise<{ trigger: Received; resolve: Received }> {
+  const onset = Date.now();
+  traffic('deltacrown-api', 100, Math.min(1, http5xx.critical.threshold * 1.6));
+  const trigger = await waitFor(`a PagerDuty trigger for ${http5xx.critical.name}`, () => pdEvents(http5xx.critical.name).find((e) => e.json.event_action === 'trigger'), 45000);
+  latencies[`5xx above ${http5xx.critical.thresholdText} → PagerDuty trigger`] = trigger.at - onset;
+  // Recovery: the errors stop and a burst of healthy traffic dilutes the 5-minute window below every threshold.
+  const recovery = Date.now();
+  traffic('deltacrown-api', 200000, 0);
+  const resolve = await waitFor('the PagerDuty resolve event', () => pdEvents(http5xx.critical.name).find((e) => e.json.event_action === 'resolve'), 45000);
+  latencies['recovery → PagerDuty resolve'] = resolve.at - recovery;
+  return { trigger, resolve };
+}
+
+/** deltacrown-worker between the warning and the high 5xx ratio: Slack only. */
+async function warning5xx(): Promise<Received> {
+  const onset = Date.now();
+  traffic('deltacrown-worker', 100, (http5xx.warning.threshold + http5xx.high.threshold) / 2);
+  const msg = await waitFor(`a Slack message for ${http5xx.warning.name}`, () => slackMessages(http5xx.warning.name)[0], 45000);
+  latencies[`5xx between ${http5xx.warning.thresholdText} and ${http5xx.high.thresholdText} → Slack`] = msg.at - onset;
+  // Give Alertmanager several more flushes: still nothing for the worker on PagerDuty.
+  await new Promise((r) => setTimeout(r, 4000));
+  traffic('deltacrown-worker', 100, 0);
+  return msg;
+}
+
+/** Active DB connections 5 above the alert's threshold: the owning service is paged with severity error. */
+async function database(): Promise<Received> {
+  const onset = Date.now();
+  metrics.gauge('pg_stat_activity_count', { datname: 'deltacrown', state: 'active' }, dbConnections.threshold + 5);
+  const trigger = await waitFor(`a PagerDuty trigger for ${dbConnections.name}`, () => pdEvents(dbConnections.name).find((e) => e.json.event_action === 'trigger'), 45000);
+  latencies[`DB connections above ${dbConnections.thresholdText} → PagerDuty trigger`] = trigger.at - onset;
+  return trigger;
+}
+
+async function heartbeats(): Promise<Received[]> {
+  await waitFor('three heartbeats', () => heartbeat.received.length >= 3, 30000);
+  const beats = heartbeat.received.slice(0, 3);
+  latencies['heartbeat interval'] = (beats[2].at - beats[0].at) / 2;
+  return beats;
+}
+
+/**
+ * PagerDuty rejects the Redis-down page (HTTP 400, as for a revoked integration key: Alertmanager does not retry a
+ * 4xx, so the failure counts at once; a 5xx outage is retried until Alertmanager's 10 s minimum notification
+ * timeout and then counts the same way). The other scenarios' pages are accepted.
+ */
+async function notificationFailure(): Promise<{ labels: Record<string, string> }> {
+  pagerduty.statusFor = (r) => (r.json?.payload?.class === 'DeltaCrownRedisDown' ? 400 : undefined);
+  const onset = Date.now();
+  metrics.gauge('redis_up', {}, 0); // a new page that cannot be delivered
+  await waitFor('an attempt to page Redis down', () => pdEvents('DeltaCrownRedisDown').length > 0, 45000);
+  const alert = await waitFor(
+    'DeltaCrownAlertmanagerNotificationFailures firing',
+    async () => (await firingAlerts()).find((a) => a.labels.alertname === 'DeltaCrownAlertmanagerNotificationFailures' && a.state === 'firing'),
+    45000,
+  );
+  latencies['PagerDuty rejecting → notification-failure alert'] = Date.now() - onset;
+  return alert;
+}
+
 describe('alert pipeline (prometheus → alertmanager → PagerDuty / Slack stubs)', () => {
-  it('pages PagerDuty once for 8 % 5xx on deltacrown-api (critical), then resolves it on recovery', async () => {
-    const onset = Date.now();
-    metrics.rate('http_requests_total', { service: 'deltacrown-api', code: '500', route: '/', method: 'GET' }, 8);
-    metrics.rate('http_requests_total', { service: 'deltacrown-api', code: '200', route: '/', method: 'GET' }, 92);
-    const trigger = await waitFor('a PagerDuty trigger for DeltaCrownHttp5xxRatioCritical', () => pdEvents('DeltaCrownHttp5xxRatioCritical').find((e) => e.json.event_action === 'trigger'), 45000);
-    latencies['5xx 8 % → PagerDuty trigger'] = trigger.at - onset;
+  it('pages PagerDuty once for a 5xx ratio above the critical threshold on deltacrown-api, then resolves it on recovery', async () => {
+    const { trigger, resolve } = await scenarios.critical5xx;
     expect(trigger.path).toBe('/v2/enqueue');
     expect(trigger.json).toMatchObject({
       routing_key: ROUTING_KEYS['deltacrown-api'],
       event_action: 'trigger',
-      payload: { severity: 'critical', component: 'deltacrown-api', group: 'http-5xx-ratio', class: 'DeltaCrownHttp5xxRatioCritical' },
+      payload: { severity: 'critical', component: 'deltacrown-api', group: http5xx.critical.family, class: http5xx.critical.name },
     });
     expect(trigger.json.dedup_key).toMatch(/^[0-9a-f]{64}$/);
-    expect(trigger.json.payload.summary).toContain('DeltaCrownHttp5xxRatioCritical (deltacrown-api): deltacrown-api: HTTP 5xx ratio above 5%');
-    expect(trigger.json.payload.custom_details.runbook_url).toMatch(/docs\/runbook\.md#http-5xx-ratio$/);
-
-    // Recovery: the errors stop and a burst of healthy traffic dilutes the 5-minute window below every threshold.
-    const recovery = Date.now();
-    metrics.rate('http_requests_total', { service: 'deltacrown-api', code: '500', route: '/', method: 'GET' }, 0);
-    metrics.rate('http_requests_total', { service: 'deltacrown-api', code: '200', route: '/', method: 'GET' }, 200000);
-    const resolve = await waitFor('the PagerDuty resolve event', () => pdEvents('DeltaCrownHttp5xxRatioCritical').find((e) => e.json.event_action === 'resolve'), 45000);
-    latencies['recovery → PagerDuty resolve'] = resolve.at - recovery;
+    expect(trigger.json.payload.summary).toContain(`${http5xx.critical.name} (deltacrown-api): `);
+    expect(trigger.json.payload.summary).toContain(http5xx.critical.thresholdText);
+    expect(trigger.json.payload.custom_details.runbook_url).toBe(http5xx.critical.annotations.runbook_url);
     expect(resolve.json.dedup_key).toBe(trigger.json.dedup_key);
     expect(resolve.json.routing_key).toBe(ROUTING_KEYS['deltacrown-api']);
-    expect(pdEvents('DeltaCrownHttp5xxRatioCritical').filter((e) => e.json.event_action === 'trigger')).toHaveLength(1);
+    expect(pdEvents(http5xx.critical.name).filter((e) => e.json.event_action === 'trigger')).toHaveLength(1);
   });
 
-  it('sends 1.5 % 5xx on deltacrown-worker to Slack only, nothing to PagerDuty', async () => {
-    const onset = Date.now();
-    metrics.rate('http_requests_total', { service: 'deltacrown-worker', code: '500', route: '/', method: 'GET' }, 1.5);
-    metrics.rate('http_requests_total', { service: 'deltacrown-worker', code: '200', route: '/', method: 'GET' }, 98.5);
-    const msg = await waitFor('a Slack message for DeltaCrownHttp5xxRatioWarning', () => slackMessages('DeltaCrownHttp5xxRatioWarning')[0], 45000);
-    latencies['5xx 1.5 % → Slack'] = msg.at - onset;
-    expect(msg.json.channel).toBe('#infra-alerts');
-    expect(msg.json.attachments[0].title).toMatch(/^\[FIRING:1\] warning: DeltaCrownHttp5xxRatioWarning \(production, deltacrown-worker\)/);
-    // Give Alertmanager several more flushes: still nothing for the worker on PagerDuty.
-    await new Promise((r) => setTimeout(r, 4000));
+  it('sends a 5xx ratio between the warning and high thresholds on deltacrown-worker to Slack only, nothing to PagerDuty', async () => {
+    const msg = await scenarios.warning5xx;
+    expect(msg.json.channel).toBe(catalog.oncall!.slack.alerts);
+    expect(msg.json.attachments[0].title).toMatch(new RegExp(`^\\[FIRING:1\\] warning: ${http5xx.warning.name} \\(production, deltacrown-worker\\)`));
     expect(pagerduty.received.filter((e) => e.json?.routing_key === ROUTING_KEYS['deltacrown-worker'])).toEqual([]);
-    metrics.rate('http_requests_total', { service: 'deltacrown-worker', code: '500', route: '/', method: 'GET' }, 0);
   });
 
-  it('pages the owning service (deltacrown-api) with PagerDuty severity error for 85 active DB connections (high)', async () => {
-    const onset = Date.now();
-    metrics.gauge('pg_stat_activity_count', { datname: 'deltacrown', state: 'active' }, 85);
-    const trigger = await waitFor('a PagerDuty trigger for DeltaCrownDatabaseConnectionsHigh', () => pdEvents('DeltaCrownDatabaseConnectionsHigh').find((e) => e.json.event_action === 'trigger'), 45000);
-    latencies['DB connections 85 → PagerDuty trigger'] = trigger.at - onset;
+  it('pages the owning service (deltacrown-api) with PagerDuty severity error for active DB connections above the threshold (high)', async () => {
+    const trigger = await scenarios.database;
     expect(trigger.json).toMatchObject({
       routing_key: ROUTING_KEYS['deltacrown-api'],
       payload: { severity: 'error', component: 'deltacrown-api', custom_details: { severity: 'high', environment: 'production' } },
     });
-    metrics.gauge('pg_stat_activity_count', { datname: 'deltacrown', state: 'active' }, 20);
+    expect(trigger.json.payload.summary).toContain(dbConnections.name);
   });
 
   it('keeps sending the Watchdog to the heartbeat receiver', async () => {
-    await waitFor('three heartbeats', () => heartbeat.received.length >= 3, 30000);
-    const beats = heartbeat.received.slice(0, 3);
+    const beats = await scenarios.heartbeat;
     for (const b of beats) {
       expect(b.json.status).toBe('firing');
       expect(b.json.alerts[0].labels.alertname).toBe('Watchdog');
     }
-    latencies['heartbeat interval'] = (beats[2].at - beats[0].at) / 2;
     expect(pagerduty.received.some((e) => e.json?.payload?.class === 'Watchdog')).toBe(false);
   });
 
-  it('fires the notification-failure alert when the PagerDuty endpoint fails', async () => {
-    pagerduty.status = 500;
-    const onset = Date.now();
-    metrics.gauge('redis_up', {}, 0); // a new page that cannot be delivered
-    await waitFor('an attempt to page Redis down', () => pdEvents('DeltaCrownRedisDown').length > 0, 45000);
-    const alert = await waitFor(
-      'DeltaCrownAlertmanagerNotificationFailures firing',
-      async () => (await firingAlerts()).find((a) => a.labels.alertname === 'DeltaCrownAlertmanagerNotificationFailures' && a.state === 'firing'),
-      45000,
-    );
-    latencies['PagerDuty failing → notification-failure alert'] = Date.now() - onset;
-    expect(alert.labels).toMatchObject({ integration: 'pagerduty', severity: 'high', service: 'deltacrown-api', environment: 'production' });
-    pagerduty.status = 202;
-    metrics.gauge('redis_up', {}, 1);
+  it('fires the notification-failure alert when PagerDuty does not accept a page', async () => {
+    const alert = await scenarios.failure;
+    expect(alert.labels).toMatchObject({ integration: 'pagerduty', environment: 'production' });
   });
 });

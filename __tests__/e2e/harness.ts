@@ -106,10 +106,14 @@ export interface Received {
   json?: any;
 }
 
-/** An HTTP server on loopback that records what it receives and answers with a configurable status. */
+/**
+ * An HTTP server on loopback that records what it receives and answers with a configurable status: `status` for
+ * every request, or what `statusFor` returns for a request (undefined: `status`), to fail one kind of event only.
+ */
 export class ReceiverStub {
   readonly received: Received[] = [];
   status = 202;
+  statusFor?: (r: Received) => number | undefined;
   private server?: http.Server;
   port = 0;
 
@@ -124,9 +128,11 @@ export class ReceiverStub {
         } catch {
           json = undefined;
         }
-        this.received.push({ at: Date.now(), method: req.method ?? '', path: req.url ?? '', body, json });
-        res.writeHead(this.status, { 'content-type': 'application/json' });
-        res.end(this.status < 300 ? '{"status":"success","message":"Event processed"}' : '{"status":"error"}');
+        const r: Received = { at: Date.now(), method: req.method ?? '', path: req.url ?? '', body, json };
+        this.received.push(r);
+        const status = this.statusFor?.(r) ?? this.status;
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(status < 300 ? '{"status":"success","message":"Event processed"}' : '{"status":"invalid event","message":"Event object is invalid"}');
       });
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
