@@ -8,7 +8,7 @@ import * as path from 'path';
 import { loadCatalog } from '../lib/catalog/load';
 import { CatalogIssue } from '../lib/catalog/errors';
 import { renderGuardrails } from '../lib/render/guardrails';
-import { markdownAnchors } from '../lib/catalog/crosscheck-guardrails';
+import { markdownAnchors } from '../lib/markdown';
 import { renderSchemas } from '../bin/schemas';
 import { ALERTS, copyCatalog, edit, positionOf, ROOT, catalogIssues } from './helpers';
 
@@ -19,7 +19,7 @@ const issuesOf = (dir: string): CatalogIssue[] => catalogIssues(dir);
 /** A copy of the catalog with the project's docs/runbook.md next to it, as in the repository. */
 function copyWithRunbook(): string {
   const dir = copyCatalog();
-  fs.mkdirSync(path.join(dir, '..', 'docs'));
+  fs.mkdirSync(path.join(dir, '..', 'docs'), { recursive: true });
   fs.copyFileSync(path.join(ROOT, 'docs', 'runbook.md'), path.join(dir, '..', 'docs', 'runbook.md'));
   return dir;
 }

@@ -5,14 +5,17 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { loadCatalog } from '../lib/catalog/load';
 import { CatalogError, CatalogIssue } from '../lib/catalog/errors';
+import { markdownAnchors } from '../lib/markdown';
 
 export const ROOT = path.join(__dirname, '..');
 export const ALERTS = path.join(ROOT, 'alerts');
 
-/** A fresh copy of `alerts/` in a temp directory. */
+/** A fresh copy of `alerts/` in a temp directory, with `docs/runbook.md` next to it as in the project. */
 export function copyCatalog(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deltacrown-catalog-'));
   fs.cpSync(ALERTS, path.join(dir, 'alerts'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'docs'));
+  fs.copyFileSync(path.join(ROOT, 'docs', 'runbook.md'), path.join(dir, 'docs', 'runbook.md'));
   return path.join(dir, 'alerts');
 }
 
@@ -61,17 +64,7 @@ export function catalogIssues(dir: string): CatalogIssue[] {
   throw new Error(`the catalog in ${dir} was accepted; expected it to be rejected`);
 }
 
-/** GitHub's anchor of a Markdown heading. */
-export function slugOf(heading: string): string {
-  return heading
-    .trim()
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-    .replace(/\s/g, '-');
-}
-
-/** The anchors of every heading of docs/runbook.md. */
+/** The anchors of every heading of docs/runbook.md (the loader checks the catalog's anchors with the same function). */
 export function runbookAnchors(): Set<string> {
-  const text = fs.readFileSync(path.join(ROOT, 'docs', 'runbook.md'), 'utf8');
-  return new Set(text.split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => slugOf(l.replace(/^#+ /, ''))));
+  return markdownAnchors(fs.readFileSync(path.join(ROOT, 'docs', 'runbook.md'), 'utf8'));
 }
