@@ -71,3 +71,123 @@ describe('runbook anchors', () => {
     expect(() => loadCatalog(dir, { runbook: path.join(ROOT, 'docs', 'runbook.md') })).not.toThrow();
   });
 });
+
+/**
+ * PromQL syntax errors, located on the line and column where they are written, whatever the YAML form of the
+ * expression. `at` is the text the error must point at (`shift` characters further); `opened` the unclosed bracket.
+ */
+interface PromqlCase {
+  name: string;
+  file: string;
+  from: string | RegExp;
+  to: string;
+  at: string;
+  shift?: number;
+  field: string;
+  message: string;
+  /** The unclosed bracket the message names: its text (first occurrence in the edited file) and shift. */
+  opened?: [string, number];
+}
+
+const promqlCases: PromqlCase[] = [
+  {
+    name: 'block scalar (|): an unbalanced parenthesis is reported at the end of the expression, not at the next key',
+    file: 'rules/http.yml',
+    from: '          / (sum by (service) (rate(http_requests_total[5m])) > 0)\n',
+    to: '          / (sum by (service) (rate(http_requests_total[5m])) > 0\n',
+    at: '(rate(http_requests_total[5m])) > 0\n',
+    shift: '(rate(http_requests_total[5m])) > 0'.length,
+    field: 'families[0].signal.expr',
+    message: 'PromQL syntax error: unexpected end of expression: unclosed left parenthesis',
+    opened: ['/ (sum by (service) (rate(http_requests_total[5m])) > 0\n', 2],
+  },
+  {
+    name: 'block scalar (|): an error on its third line',
+    file: 'rules/pods.yml',
+    from: '            "service", "$1", "pod", "({{.services}})-.*"\n          )\n        description',
+    to: '            "service", "$1", "pod" "({{.services}})-.*"\n          )\n        description',
+    at: '"pod" "({{.services}})',
+    shift: '"pod" '.length,
+    field: 'families[0].alerts[0].expr',
+    message: `PromQL syntax error: unexpected '"({{.service'`,
+  },
+  {
+    name: 'folded block scalar (>): a parenthesis too many on its second line',
+    file: 'rules/moderation.yml',
+    from: /expr: \|\n(        sum by \(service\) \(rate\(moderation_cache_hits_total\[5m\]\)\)\n.*\[5m\]\)\)\)) > 0\)/,
+    to: 'expr: >\n$1) > 0)',
+    at: '[5m])))) > 0)',
+    shift: '[5m])))) > 0'.length,
+    field: 'families[0].signal.expr',
+    message: "PromQL syntax error: unexpected right parenthesis ')': no left parenthesis is open here",
+  },
+  {
+    name: 'plain scalar on one line: a parenthesis too many',
+    file: 'rules/redis.yml',
+    from: 'expr: sum(rate(redis_evicted_keys_total[5m])) * 60',
+    to: 'expr: sum(rate(redis_evicted_keys_total[5m]))) * 60',
+    at: '[5m]))) * 60',
+    shift: '[5m]))'.length,
+    field: 'families[0].signal.expr',
+    message: "PromQL syntax error: unexpected right parenthesis ')': no left parenthesis is open here",
+  },
+  {
+    name: 'plain scalar over two lines',
+    file: 'rules/redis.yml',
+    from: 'expr: sum(rate(redis_evicted_keys_total[5m])) * 60',
+    to: 'expr: sum(rate(redis_evicted_keys_total[5m]))\n        * * 60',
+    at: '* * 60',
+    shift: 2,
+    field: 'families[0].signal.expr',
+    message: "PromQL syntax error: unexpected '* 60'",
+  },
+  {
+    name: 'double-quoted scalar: an unclosed parenthesis',
+    file: 'rules/redis.yml',
+    from: 'expr: sum(rate(redis_evicted_keys_total[5m])) * 60',
+    to: 'expr: "sum(rate(redis_evicted_keys_total[5m]) * 60"',
+    at: '[5m]) * 60"',
+    shift: '[5m]) * 60'.length,
+    field: 'families[0].signal.expr',
+    message: 'PromQL syntax error: unexpected end of expression: unclosed left parenthesis',
+    opened: ['"sum(rate(redis', 4],
+  },
+  {
+    name: "single-quoted scalar with an escaped quote (''): a bracket closed by a parenthesis",
+    file: 'rules/database.yml',
+    from: `expr: sum(pg_stat_activity_count{state="active"})`,
+    to: `expr: 'sum(pg_stat_activity_count{state=''active''}[5m)'`,
+    at: `[5m)'`,
+    shift: 3,
+    field: 'families[0].signal.expr',
+    message: "PromQL syntax error: unexpected right parenthesis ')'; expected ']' to close the left bracket first",
+    opened: [`[5m)'`, 0],
+  },
+  {
+    name: 'SLI expression with the {{.window}} placeholder',
+    file: 'slos.yml',
+    from: 'errors: sum by (service) (rate(http_requests_total{service="deltacrown-api", code=~"5.."}[{{.window}}]))',
+    to: 'errors: sum by (service) (rate(http_requests_total{service="deltacrown-api", code=~"5.."}[{{.window}}])',
+    at: '[{{.window}}])\n',
+    shift: '[{{.window}}])'.length,
+    field: 'slos[0].sli.errors',
+    message: 'PromQL syntax error: unexpected end of expression: unclosed left parenthesis',
+    opened: ['errors: sum by (service) (', 'errors: sum by (service) '.length],
+  },
+];
+
+describe('PromQL syntax errors are located inside the expression', () => {
+  it.each(promqlCases)('$name', (c) => {
+    const dir = copyCatalog();
+    const text = edit(dir, c.file, c.from, c.to);
+    const issues = catalogIssues(dir);
+    const i = issueAt(issues, c.file, c.field);
+    expect(where(i)).toEqual(positionOf(text, c.at, c.shift ?? 0));
+    let message = c.message;
+    if (c.opened) {
+      const o = positionOf(text, c.opened[0], c.opened[1]);
+      message += ` (opened at line ${o.line}, column ${o.column})`;
+    }
+    expect(i.message).toBe(message);
+  });
+});

@@ -204,9 +204,12 @@ function checkThresholdUnit(ctx: Ctx, src: SourceFile, t: number, s: Signal, at:
 
 function checkExpr(ctx: Ctx, src: SourceFile, expr: string, at: FieldPath, mapOffset: (o: number) => number = (o) => o): void {
   // Same-length stand-in, so offsets stay exact.
-  const parsed = parsePromql(expr.split(SERVICES_PLACEHOLDER).join('x'.repeat(SERVICES_PLACEHOLDER.length)));
+  const parsed = parsePromql(expr.split(SERVICES_PLACEHOLDER).join('x'.repeat(SERVICES_PLACEHOLDER.length)), expr);
   if (parsed.error) {
-    ctx.issues.push(src.issueInValue(at, mapOffset(parsed.error.offset), `PromQL syntax error: ${parsed.error.message}`));
+    const { offset, message, opened } = parsed.error;
+    const from = opened === undefined ? undefined : src.positionInValue(at, mapOffset(opened));
+    const where = from ? ` (opened at line ${from.line}, column ${from.column})` : '';
+    ctx.issues.push(src.issueInValue(at, mapOffset(offset), `PromQL syntax error: ${message}${where}`));
     return;
   }
   const contract = ctx.c.metrics.metrics;
