@@ -11,6 +11,7 @@ import { ROOT, edit, tempDir } from './helpers';
 function repo(): { dir: string; alerts: string } {
   const dir = tempDir('deltacrown-repo-');
   fs.cpSync(path.join(ROOT, 'alerts'), path.join(dir, 'alerts'), { recursive: true });
+  fs.cpSync(path.join(ROOT, 'docs', 'runbook.md'), path.join(dir, 'docs', 'runbook.md'));
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
   git('init', '-q', '-b', 'main');
   git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '-A');
