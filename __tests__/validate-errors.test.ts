@@ -5,7 +5,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseDocument } from 'yaml';
 import { loadCatalog } from '../lib/catalog/load';
+import { allAlerts, resolveEnvironment } from '../lib/catalog/resolve';
+import { renderExport } from '../lib/export';
 import { CatalogIssue, formatIssue } from '../lib/catalog/errors';
 import { catalogIssues, copyCatalog, edit, positionOf, ROOT } from './helpers';
 
@@ -189,5 +192,83 @@ describe('PromQL syntax errors are located inside the expression', () => {
       message += ` (opened at line ${o.line}, column ${o.column})`;
     }
     expect(i.message).toBe(message);
+  });
+});
+
+/** The threshold of alert `name` in a rule file, written as it is in the catalog (bare `0.4` or `400ms` alike). */
+const thresholdOf = (name: string) => new RegExp(`(name: ${name}\\n\\s+severity: \\w+\\n\\s+threshold: )\\S+`);
+
+describe('thresholds in the unit of their signal', () => {
+  it('a bare latency meant as milliseconds (400 on a seconds signal) is rejected, with the unit to write', () => {
+    const dir = copyCatalog();
+    const text = edit(dir, 'rules/http.yml', thresholdOf('DeltaCrownHttpLatencyHigh'), '$1400');
+    const issues = catalogIssues(dir);
+    expect(issues.map(formatIssue)).toHaveLength(1);
+    const i = issueAt(issues, 'rules/http.yml', 'families[2].alerts[0].threshold');
+    expect(where(i)).toEqual(positionOf(text, 'threshold: 400\n', 'threshold: '.length));
+    expect(i.message).toBe('400 on a seconds signal is 6.7 minutes; write 400ms if you meant milliseconds, or 400s if you mean 6.7 minutes (a bare number of seconds is at most 60)');
+  });
+
+  it('a bare number in an environment override is checked alike', () => {
+    const dir = copyCatalog();
+    const text = edit(dir, 'rules/http.yml', thresholdOf('DeltaCrownHttpLatencyWarning'), '$&\n        overrides: { staging: { threshold: 300 } }');
+    const i = issueAt(catalogIssues(dir), 'rules/http.yml', 'families[2].alerts[1].overrides.staging.threshold');
+    expect(where(i)).toEqual(positionOf(text, 'threshold: 300 }', 'threshold: '.length));
+    expect(i.message).toMatch(/^300 on a seconds signal is 5 minutes; write 300ms if you meant milliseconds, or 300s if you mean 5 minutes/);
+  });
+
+  it.each(['400ms', '0.4s', '400000us', '400000µs', '0.4'])('%s on a seconds signal is 400 ms', (written) => {
+    const dir = copyCatalog();
+    // Through a marker: the copy may already hold the threshold as written here.
+    edit(dir, 'rules/http.yml', thresholdOf('DeltaCrownHttpLatencyHigh'), '$1<threshold>');
+    edit(dir, 'rules/http.yml', '<threshold>', written);
+    const a = allAlerts(resolveEnvironment(loadCatalog(dir), 'production')).find((x) => x.name === 'DeltaCrownHttpLatencyHigh')!;
+    expect([a.threshold, a.thresholdText]).toEqual([0.4, '400ms']);
+  });
+
+  it('a long threshold written with its unit is meant (the bound only asks for the unit)', () => {
+    const dir = copyCatalog();
+    edit(dir, 'rules/database.yml', thresholdOf('DeltaCrownDatabaseLongRunningQuery'), '$1300s');
+    const a = allAlerts(resolveEnvironment(loadCatalog(dir), 'production')).find((x) => x.name === 'DeltaCrownDatabaseLongRunningQuery')!;
+    expect(a.threshold).toBe(300);
+  });
+
+  it('a time on a signal that is not a time is rejected', () => {
+    const dir = copyCatalog();
+    const text = edit(dir, 'rules/http.yml', thresholdOf('DeltaCrownHttp5xxRatioCritical'), '$15ms');
+    const issues = catalogIssues(dir);
+    expect(issues.map(formatIssue)).toHaveLength(1);
+    const i = issueAt(issues, 'rules/http.yml', 'families[0].alerts[0].threshold');
+    expect(where(i)).toEqual(positionOf(text, 'threshold: 5ms', 'threshold: '.length));
+    expect(i.message).toBe("'5ms' is a time, but the signal is in ratio; expected a number in ratio (write 5 % as 0.05)");
+  });
+
+  it('a unit that is not one is rejected by the schema', () => {
+    const dir = copyCatalog();
+    const text = edit(dir, 'rules/http.yml', thresholdOf('DeltaCrownHttpLatencyHigh'), '$1400 ms');
+    const i = issueAt(catalogIssues(dir), 'rules/http.yml', 'families[2].alerts[0].threshold');
+    expect(where(i)).toEqual(positionOf(text, 'threshold: 400 ms', 'threshold: '.length));
+    expect(i.message).toBe('expected a number in the unit of the signal, or a time with its unit such as 400ms, 1.5s or 250us, got "400 ms"');
+  });
+
+  it('a time written with its unit renders exactly as the same time in bare seconds', () => {
+    const dir = copyCatalog();
+    const before = renderExport(loadCatalog(dir));
+    // Rewrite every threshold of a signal in seconds in the other form: 0.4 ↔ 400ms.
+    let rewritten = 0;
+    for (const { source, data } of loadCatalog(dir).ruleFiles) {
+      const doc = parseDocument(source.text);
+      data.families.forEach((f, fi) =>
+        f.alerts.forEach((a, ai) => {
+          if ((a.signal ?? f.signal)?.unit !== 'seconds' || a.threshold === undefined) return;
+          const at = ['families', fi, 'alerts', ai, 'threshold'];
+          doc.setIn(at, typeof doc.getIn(at) === 'string' ? a.threshold : `${Math.round(a.threshold * 1e6) / 1e3}ms`);
+          rewritten++;
+        }),
+      );
+      fs.writeFileSync(path.join(dir, 'rules', path.basename(source.name)), doc.toString());
+    }
+    expect(rewritten).toBeGreaterThanOrEqual(4);
+    expect(renderExport(loadCatalog(dir))).toEqual(before);
   });
 });
