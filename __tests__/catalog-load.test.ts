@@ -198,7 +198,7 @@ const cases: Case[] = [
   {
     name: 'latency written in milliseconds',
     file: 'rules/http.yml',
-    from: 'threshold: 0.4',
+    from: 'threshold: 400ms',
     to: 'threshold: 4000',
     at: 'threshold: 4000',
     shift: 'threshold: '.length,
