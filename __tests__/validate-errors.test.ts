@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import { parseDocument } from 'yaml';
 import { loadCatalog } from '../lib/catalog/load';
 import { allAlerts, resolveEnvironment } from '../lib/catalog/resolve';
@@ -270,5 +271,54 @@ describe('thresholds in the unit of their signal', () => {
     }
     expect(rewritten).toBeGreaterThanOrEqual(4);
     expect(renderExport(loadCatalog(dir))).toEqual(before);
+  });
+});
+
+describe('npm run validate (bin/validate.ts)', () => {
+  const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+  const validate = (...args: string[]) => spawnSync(TSX, [path.join(ROOT, 'bin', 'validate.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  /** Every file under a directory with its contents, to show that nothing was written. */
+  const tree = (dir: string): Record<string, string> =>
+    Object.fromEntries(
+      (fs.readdirSync(dir, { recursive: true }) as string[])
+        .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+        .map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]),
+    );
+
+  it('reports a dead runbook anchor, a threshold in the wrong unit and a PromQL error at once, located, and writes nothing', () => {
+    const dir = copyCatalog();
+    edit(dir, 'rules/redis.yml', 'runbook: redis-evictions', 'runbook: redis-eviction');
+    const redis = edit(dir, 'rules/redis.yml', 'expr: sum(rate(redis_evicted_keys_total[5m])) * 60', 'expr: sum(rate(redis_evicted_keys_total[5m]) * 60');
+    const http = edit(dir, 'rules/http.yml', thresholdOf('DeltaCrownHttpLatencyHigh'), '$1400');
+    const files = tree(path.dirname(dir));
+
+    const r = validate(dir);
+    const at = (file: string, text: string, needle: string, shift = 0) => {
+      const p = positionOf(text, needle, shift);
+      return `${path.join(dir, file)}:${p.line}:${p.column}`;
+    };
+    const opened = positionOf(redis, 'sum(rate(redis_evicted', 3);
+    expect(r.stderr.split('\n')).toEqual([
+      `${at('rules/http.yml', http, 'threshold: 400\n', 'threshold: '.length)}: families[2].alerts[0].threshold: 400 on a seconds signal is 6.7 minutes; write 400ms if you meant milliseconds, or 400s if you mean 6.7 minutes (a bare number of seconds is at most 60)`,
+      `${at('rules/redis.yml', redis, 'redis-eviction\n')}: families[0].runbook: no section '#redis-eviction' in docs/runbook.md; expected one of its anchors, such as redis-evictions`,
+      `${at('rules/redis.yml', redis, '[5m]) * 60\n', '[5m]) * 60'.length)}: families[0].signal.expr: PromQL syntax error: unexpected end of expression: unclosed left parenthesis (opened at line ${opened.line}, column ${opened.column})`,
+      'catalog invalid: 3 errors; nothing was written',
+      '',
+    ]);
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(1);
+    expect(tree(path.dirname(dir))).toEqual(files);
+  });
+
+  it('reports a catalog without its runbook, and checks against the one --runbook names', () => {
+    const dir = copyCatalog();
+    const runbook = path.join(dir, '..', 'docs', 'runbook.md');
+    fs.rmSync(runbook);
+    const missing = validate(dir);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(new RegExp(`^${runbook.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:1: runbook not found next to the catalog directory`));
+    const named = validate(dir, '--runbook', path.join(ROOT, 'docs', 'runbook.md'));
+    expect(named.stderr).toBe('');
+    expect(named.status).toBe(0);
   });
 });
