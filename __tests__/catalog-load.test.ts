@@ -198,11 +198,11 @@ const cases: Case[] = [
   {
     name: 'latency written in milliseconds',
     file: 'rules/http.yml',
-    from: 'threshold: 0.4',
+    from: 'threshold: 400ms',
     to: 'threshold: 4000',
     at: 'threshold: 4000',
     shift: 'threshold: '.length,
-    message: /expected seconds \(write 400 ms as 0.4\), got 4000/,
+    message: /^4000 on a seconds signal is 1.1 hours; write 4000ms if you meant milliseconds/,
   },
   {
     name: 'malformed duration',

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { loadCatalog } from '../lib/catalog/load';
 import { CatalogIssue } from '../lib/catalog/errors';
 import { renderGuardrails } from '../lib/render/guardrails';
-import { markdownAnchors } from '../lib/catalog/crosscheck-guardrails';
+import { markdownAnchors } from '../lib/markdown';
 import { renderSchemas } from '../bin/schemas';
 import { FIXTURE_ALERTS, LIVE_ALERTS, copyCatalog, edit, positionOf, ROOT, catalogIssues } from './helpers';
 

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { loadCatalog } from '../lib/catalog/load';
 import { CatalogError, CatalogIssue } from '../lib/catalog/errors';
+import { markdownAnchors } from '../lib/markdown';
 
 export const ROOT = path.join(__dirname, '..');
 /**
@@ -84,17 +85,7 @@ export function catalogIssues(dir: string): CatalogIssue[] {
   throw new Error(`the catalog in ${dir} was accepted; expected it to be rejected`);
 }
 
-/** GitHub's anchor of a Markdown heading. */
-export function slugOf(heading: string): string {
-  return heading
-    .trim()
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-    .replace(/\s/g, '-');
-}
-
-/** The anchors of every heading of a runbook (default: the project's docs/runbook.md). */
+/** The anchors of every heading of a runbook, default the project's docs/runbook.md (the loader checks the catalog's anchors with the same function). */
 export function runbookAnchors(file = path.join(ROOT, 'docs', 'runbook.md')): Set<string> {
-  const text = fs.readFileSync(file, 'utf8');
-  return new Set(text.split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => slugOf(l.replace(/^#+ /, ''))));
+  return markdownAnchors(fs.readFileSync(file, 'utf8'));
 }

@@ -51,7 +51,7 @@ describe('review against HEAD', () => {
   it('does not flag a tightened threshold (below-threshold alerts tighten upwards)', () => {
     const { alerts } = repo();
     edit(alerts, 'rules/moderation.yml', 'threshold: 0.7', 'threshold: 0.75');
-    edit(alerts, 'rules/http.yml', 'threshold: 0.4', 'threshold: 0.35');
+    edit(alerts, 'rules/http.yml', 'threshold: 400ms', 'threshold: 350ms');
     const r = review(alerts);
     expect(r.changes.map((c) => [c.name, c.class, c.flagged])).toEqual([
       ['DeltaCrownHttpLatencyHigh', 'tightened', false],
@@ -63,7 +63,7 @@ describe('review against HEAD', () => {
     const { alerts } = repo();
     edit(alerts, 'rules/redis.yml', /  - family: redis-memory[\s\S]*$/, '');
     edit(alerts, 'rules/database.yml', 'severity: high', 'severity: warning');
-    edit(alerts, 'rules/database.yml', 'severity: warning\n        threshold: 30', 'severity: high\n        threshold: 30');
+    edit(alerts, 'rules/database.yml', 'severity: warning\n        threshold: 30s', 'severity: high\n        threshold: 30s');
     const r = review(alerts);
     const byName = Object.fromEntries(r.changes.map((c) => [`${c.name}/${c.field ?? ''}`, c]));
     expect(byName['DeltaCrownRedisMemoryHigh/']).toMatchObject({ class: 'removed', flagged: true });

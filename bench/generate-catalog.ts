@@ -39,6 +39,9 @@ function renameAlerts(family: any, svc: string): any {
 export function generateCatalog(n: number): string {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), `bench-catalog-${n}-`)), 'alerts');
   fs.cpSync(ALERTS, dir, { recursive: true });
+  // The runbook next to it, as in the project: the loader checks every runbook anchor against it.
+  fs.mkdirSync(path.join(dir, '..', 'docs'));
+  fs.copyFileSync(path.join(ALERTS, '..', 'docs', 'runbook.md'), path.join(dir, '..', 'docs', 'runbook.md'));
   const generated = Array.from({ length: Math.max(0, n - 2) }, (_, i) => `svc-${String(i + 3).padStart(3, '0')}`);
 
   rewrite(path.join(dir, 'catalog.yml'), (c) => {

@@ -13,13 +13,53 @@ export interface Selector {
 }
 
 export interface PromqlParse {
-  /** The first syntax error: offset into the expression and a message; undefined when the expression parses. */
-  error?: { offset: number; message: string };
+  /**
+   * The first syntax error: offset into the expression and a message; undefined when the expression parses.
+   * `opened` is the offset of the bracket an error at the end of the expression leaves unclosed.
+   */
+  error?: { offset: number; message: string; opened?: number };
   selectors: Selector[];
 }
 
-/** Parses one PromQL expression; reports its first syntax error and the selectors it uses. */
-export function parsePromql(expr: string): PromqlParse {
+const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+const BRACKET: Record<string, string> = { '(': 'parenthesis', ')': 'parenthesis', '[': 'bracket', ']': 'bracket', '{': 'brace', '}': 'brace' };
+
+/**
+ * The first unbalanced bracket of an expression, named as Prometheus's own lexer names it ("unclosed left
+ * parenthesis", "unexpected right bracket"), or an unterminated string. Strings and `#` comments are skipped.
+ * The grammar only sees that the expression ends too early; this says which bracket is open and where.
+ */
+export function bracketError(expr: string): PromqlParse['error'] {
+  const open: { ch: string; at: number }[] = [];
+  for (let i = 0; i < expr.length; i++) {
+    const ch = expr[i];
+    if (ch === '#') {
+      const nl = expr.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl;
+    } else if (ch === '"' || ch === "'" || ch === '`') {
+      let j = i + 1;
+      while (j < expr.length && expr[j] !== ch) j += ch !== '`' && expr[j] === '\\' ? 2 : 1;
+      if (j >= expr.length) return { offset: i, message: 'unterminated quoted string' };
+      i = j;
+    } else if (ch in CLOSER) open.push({ ch, at: i });
+    else if (ch === ')' || ch === ']' || ch === '}') {
+      const top = open.pop();
+      if (!top) return { offset: i, message: `unexpected right ${BRACKET[ch]} '${ch}': no left ${BRACKET[ch]} is open here` };
+      if (CLOSER[top.ch] !== ch) {
+        return { offset: i, message: `unexpected right ${BRACKET[ch]} '${ch}'; expected '${CLOSER[top.ch]}' to close the left ${BRACKET[top.ch]} first`, opened: top.at };
+      }
+    }
+  }
+  const top = open.pop();
+  return top && { offset: expr.trimEnd().length, message: `unexpected end of expression: unclosed left ${BRACKET[top.ch]}`, opened: top.at };
+}
+
+/**
+ * Parses one PromQL expression; reports its first syntax error and the selectors it uses. `shown` is the text
+ * error messages quote, when `expr` stands in for it character for character (placeholders replaced).
+ */
+export function parsePromql(expr: string, shown: string = expr): PromqlParse {
   const tree = parser.parse(expr);
   let error: PromqlParse['error'];
   const selectors: Selector[] = [];
@@ -31,10 +71,10 @@ export function parsePromql(expr: string): PromqlParse {
           error = { offset: n.from - fn[0].length, message: `unknown function '${fn[1]}'` };
           return;
         }
-        const near = expr.slice(n.from, n.from + 12).split('\n')[0];
+        const near = shown.slice(n.from, n.from + 12).split('\n')[0];
         error = {
           offset: n.from,
-          message: n.from >= expr.trimEnd().length ? 'unexpected end of expression' : `unexpected '${near || expr.charAt(n.from)}'`,
+          message: n.from >= expr.trimEnd().length ? 'unexpected end of expression' : `unexpected '${near || shown.charAt(n.from)}'`,
         };
       }
       if (n.type.name === 'VectorSelector') {
@@ -59,5 +99,7 @@ export function parsePromql(expr: string): PromqlParse {
       }
     },
   });
+  // An unbalanced bracket is the error a reader looks for; the grammar alone would only say where it gave up.
+  if (error) error = bracketError(expr) ?? error;
   return { error, selectors };
 }

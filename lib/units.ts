@@ -52,6 +52,20 @@ export interface ConversionContext {
   readonly capacityBytes?: Partial<Record<Capacity, number>>;
 }
 
+/**
+ * A time written with its unit, as a threshold on a Prometheus signal in seconds: `400ms`, `1.5s`, `250us` or
+ * `250µs` (microseconds). No space, like a Prometheus duration.
+ */
+export const TIME_QUANTITY_RE = /^([0-9]+(?:\.[0-9]+)?)(µs|us|ms|s)$/;
+
+/** The seconds of a time written with its unit (`400ms` → 0.4, `250µs` → 0.00025), or undefined when it is none. */
+export function parseSeconds(text: string): number | undefined {
+  const m = TIME_QUANTITY_RE.exec(text);
+  if (!m) return undefined;
+  const unit: DurationUnit = m[2] === 'µs' ? 'us' : (m[2] as DurationUnit);
+  return round12((Number(m[1]) * MICROS[unit]) / MICROS.s);
+}
+
 /** A size in bytes: `{ value: 100, unit: GiB }` → 107374182400. */
 export function toBytes(q: Quantity<ByteUnit>): number {
   return Math.round(q.value * BYTES[q.unit]);

@@ -3,10 +3,8 @@
  * services, environments and severities known; PagerDuty only where the environment and severity page; known
  * metrics per namespace; threshold units that fit the metric (a latency in `ms` on a metric in seconds is
  * converted, `bytes` on a percent metric is rejected); CloudWatch limits on period, evaluation periods and
- * datapoints; PostgreSQL time parameters written with their unit; runbook anchors that exist.
+ * datapoints; PostgreSQL time parameters written with their unit. Runbook anchors: `crosscheck-runbook.ts`.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { CatalogIssue } from './errors';
 import { Catalog, SEVERITY_ORDER } from './model';
 import type { GuardrailAlarm, GuardrailParameter, GuardrailsFile } from './schema-guardrails';
@@ -35,26 +33,7 @@ export function maxEvaluationRange(periodSeconds: number): number {
   return periodSeconds < 3600 ? 86400 : 604800;
 }
 
-/** The anchors (GitHub heading slugs) of the `##` sections of a Markdown file. */
-export function markdownAnchors(markdown: string): Set<string> {
-  const out = new Set<string>();
-  for (const m of markdown.matchAll(/^#{1,6}\s+(.+?)\s*$/gm)) {
-    out.add(
-      m[1]
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-        .trim()
-        .replace(/\s/g, '-'),
-    );
-  }
-  return out;
-}
-
-/**
- * Every issue of guardrails.yml. The runbook anchors are checked against `docs/runbook.md` next to the catalog
- * directory (`<catalog>/../docs/runbook.md`) when that file exists — a catalog copied elsewhere on its own has
- * no runbook to check against.
- */
+/** Every issue of guardrails.yml but its runbook anchors (checked with every other anchor of the catalog). */
 export function crossCheckGuardrails(c: Catalog): CatalogIssue[] {
   const g = c.guardrails;
   const src = c.sources.guardrails;
@@ -62,9 +41,7 @@ export function crossCheckGuardrails(c: Catalog): CatalogIssue[] {
   const issues: CatalogIssue[] = [];
   const services = c.catalog.services.map((s) => s.name);
   const environments = new Map(c.catalog.environments.map((e) => [e.name, e]));
-  const runbook = path.join(c.dir, '..', 'docs', 'runbook.md');
-  const anchors = fs.existsSync(runbook) ? markdownAnchors(fs.readFileSync(runbook, 'utf8')) : undefined;
-  const ctx: Ctx = { c, g, src, issues, anchors };
+  const ctx: Ctx = { c, g, src, issues };
 
   checkService(ctx, g.service, ['service'], services);
   for (const [env, e] of Object.entries(g.environments)) {
@@ -116,7 +93,6 @@ interface Ctx {
   g: GuardrailsFile;
   src: SourceFile;
   issues: CatalogIssue[];
-  anchors?: Set<string>;
 }
 
 function checkService(ctx: Ctx, s: string, at: FieldPath, services: string[]): void {
@@ -138,9 +114,6 @@ function checkAlarm(ctx: Ctx, kind: GuardrailKind, a: GuardrailAlarm, at: FieldP
     issues.push(src.issue([...at, 'metric'], `unknown metric '${a.metric}' in ${namespace}${hint ? ` (did you mean '${hint}'?)` : ''}; expected one of ${metricNames(kind).join(', ')}`));
   }
   checkSeverity(ctx, a.severity, [...at, 'severity']);
-  if (ctx.anchors && !ctx.anchors.has(a.runbook)) {
-    issues.push(src.issue([...at, 'runbook'], `no section '#${a.runbook}' in docs/runbook.md; expected one of its anchors, such as ${kind}-guardrails`));
-  }
 
   const period = seconds(a.period);
   if (!([10, 20, 30].includes(period) || (period >= 60 && period % 60 === 0))) {

@@ -7,6 +7,7 @@ import { CatalogIssue } from './errors';
 import { Catalog, NON_NOTIFYING_SEVERITIES, SEVERITY_ORDER, severityRank } from './model';
 import type { AlertSpec, Examples, Family, Signal, Slo } from './schema';
 import { FieldPath, SourceFile } from './source';
+import { isScalar } from 'yaml';
 import { parsePromql } from '../promql';
 import { crossCheckGuardrails } from './crosscheck-guardrails';
 import { crossCheckOnCall } from './crosscheck-oncall';
@@ -81,12 +82,14 @@ function checkFamily(ctx: Ctx, src: SourceFile, f: Family, at: FieldPath): void 
   f.services?.forEach((s, i) => checkService(ctx, src, s, [...at, 'services', i]));
   if (f.signal) checkSignal(ctx, src, f.signal, [...at, 'signal']);
 
-  f.alerts.forEach((a, ai) => checkAlert(ctx, src, f, a, [...at, 'alerts', ai]));
+  const implausible = new Set<number>();
+  f.alerts.forEach((a, ai) => checkAlert(ctx, src, f, a, [...at, 'alerts', ai]) || implausible.add(ai));
 
-  // Thresholds of one signal must escalate with severity: warning < high < critical (for 'above').
+  // Thresholds of one signal must escalate with severity: warning < high < critical (for 'above'). A threshold
+  // already reported in the wrong unit is left out: its number says nothing about the order.
   const sharing = f.alerts
     .map((a, ai) => ({ a, ai }))
-    .filter(({ a }) => !a.signal && a.threshold !== undefined && !a.expr && severityRank(a.severity) < SEVERITY_ORDER.length);
+    .filter(({ a, ai }) => !implausible.has(ai) && !a.signal && a.threshold !== undefined && !a.expr && severityRank(a.severity) < SEVERITY_ORDER.length);
   const dir = f.comparison === 'below' ? -1 : 1;
   for (const x of sharing) {
     for (const y of sharing) {
@@ -103,8 +106,10 @@ function checkFamily(ctx: Ctx, src: SourceFile, f: Family, at: FieldPath): void 
   }
 }
 
-function checkAlert(ctx: Ctx, src: SourceFile, f: Family, a: AlertSpec, at: FieldPath): void {
+/** Checks one alert; false when its threshold is implausible for its signal (see checkThresholdUnit). */
+function checkAlert(ctx: Ctx, src: SourceFile, f: Family, a: AlertSpec, at: FieldPath): boolean {
   const { issues } = ctx;
+  let plausible = true;
   checkName(ctx, src, a.name, [...at, 'name']);
   checkSeverity(ctx, src, a.severity, [...at, 'severity']);
   const signal = a.signal ?? f.signal;
@@ -117,7 +122,7 @@ function checkAlert(ctx: Ctx, src: SourceFile, f: Family, a: AlertSpec, at: Fiel
   } else if (a.threshold === undefined) {
     issues.push(src.issue([...at, 'threshold'], `required field is missing: a threshold in ${signal.unit} for the family signal`));
   } else {
-    checkThresholdUnit(ctx, src, a.threshold, signal, [...at, 'threshold']);
+    plausible = checkThresholdUnit(ctx, src, a.threshold, signal, [...at, 'threshold']);
   }
   for (const [env, o] of Object.entries(a.overrides ?? {})) {
     checkEnvironment(ctx, src, env, [...at, 'overrides'], env);
@@ -134,6 +139,7 @@ function checkAlert(ctx: Ctx, src: SourceFile, f: Family, a: AlertSpec, at: Fiel
     }
   }
   checkExamples(ctx, src, a.name, a.examples, at, a.expr?.trim() === ALWAYS_FIRING);
+  return plausible;
 }
 
 function checkSlo(ctx: Ctx, src: SourceFile, slo: Slo, at: FieldPath): void {
@@ -194,19 +200,52 @@ function checkSignal(ctx: Ctx, src: SourceFile, s: Signal, at: FieldPath): void 
   checkExpr(ctx, src, s.expr, [...at, 'expr']);
 }
 
-function checkThresholdUnit(ctx: Ctx, src: SourceFile, t: number, s: Signal, at: FieldPath): void {
+/**
+ * The longest threshold, in seconds, that a signal in seconds may have as a bare number: beyond a minute a bare
+ * number is more likely milliseconds written without their unit (`400` meant as 400 ms is 6.7 minutes). A longer
+ * threshold is written with its unit (`300s`), which says it is meant.
+ */
+export const BARE_SECONDS_MAX = 60;
+
+/**
+ * A threshold's plausibility for the unit of its signal. Bare numbers: a ratio within [0, 1], a percentage within
+ * [0, 100], seconds within [0, BARE_SECONDS_MAX], counts, rates and bytes non-negative (no natural scale). A time
+ * with its unit (`400ms`) only on a signal in seconds.
+ */
+function checkThresholdUnit(ctx: Ctx, src: SourceFile, t: number, s: Signal, at: FieldPath): boolean {
+  const before = ctx.issues.length;
   const bad = (why: string) => ctx.issues.push(src.issue(at, why));
+  const node = src.nodeAt(at);
+  const written = isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+  if (written !== undefined) {
+    if (s.unit !== 'seconds') bad(`'${written}' is a time, but the signal is in ${s.unit}; expected a number in ${s.unit}${s.unit === 'ratio' ? ' (write 5 % as 0.05)' : ''}`);
+    return ctx.issues.length === before;
+  }
   if (s.unit === 'ratio' && (t < 0 || t > 1)) bad(`expected a ratio between 0 and 1 (write 5 % as 0.05), got ${t}`);
   if (s.unit === 'percent' && (t < 0 || t > 100)) bad(`expected a percentage between 0 and 100, got ${t}`);
-  if (s.unit === 'seconds' && t > 3600) bad(`expected seconds (write 400 ms as 0.4), got ${t}`);
+  if (s.unit === 'seconds' && t < 0) bad(`expected a non-negative time, got ${t}`);
+  if (s.unit === 'seconds' && t > BARE_SECONDS_MAX) {
+    bad(`${t} on a seconds signal is ${longTime(t)}; write ${t}ms if you meant milliseconds, or ${t}s if you mean ${longTime(t)} (a bare number of seconds is at most ${BARE_SECONDS_MAX})`);
+  }
   if ((s.unit === 'count' || s.unit === 'per_minute' || s.unit === 'bytes') && t < 0) bad(`expected a non-negative ${s.unit.replace('_', ' ')} value, got ${t}`);
+  return ctx.issues.length === before;
+}
+
+/** A time of more than a minute as people say it: `6.7 minutes`, `1.1 hours`, `2 days`. */
+function longTime(seconds: number): string {
+  const [n, unit] = seconds >= 86400 ? [seconds / 86400, 'day'] : seconds >= 3600 ? [seconds / 3600, 'hour'] : [seconds / 60, 'minute'];
+  const v = Number(n.toFixed(1));
+  return `${fmt(v)} ${unit}${v === 1 ? '' : 's'}`;
 }
 
 function checkExpr(ctx: Ctx, src: SourceFile, expr: string, at: FieldPath, mapOffset: (o: number) => number = (o) => o): void {
   // Same-length stand-in, so offsets stay exact.
-  const parsed = parsePromql(expr.split(SERVICES_PLACEHOLDER).join('x'.repeat(SERVICES_PLACEHOLDER.length)));
+  const parsed = parsePromql(expr.split(SERVICES_PLACEHOLDER).join('x'.repeat(SERVICES_PLACEHOLDER.length)), expr);
   if (parsed.error) {
-    ctx.issues.push(src.issueInValue(at, mapOffset(parsed.error.offset), `PromQL syntax error: ${parsed.error.message}`));
+    const { offset, message, opened } = parsed.error;
+    const from = opened === undefined ? undefined : src.positionInValue(at, mapOffset(opened));
+    const where = from ? ` (opened at line ${from.line}, column ${from.column})` : '';
+    ctx.issues.push(src.issueInValue(at, mapOffset(offset), `PromQL syntax error: ${message}${where}`));
     return;
   }
   const contract = ctx.c.metrics.metrics;

@@ -9,10 +9,23 @@ import { z, ZodIssue, ZodTypeAny } from 'zod';
 import { CatalogError, CatalogIssue } from './errors';
 import { SourceFile } from './source';
 import { crossCheck } from './crosscheck';
+import { crossCheckRunbook, Runbook } from './crosscheck-runbook';
 import { CATALOG_FILES, CatalogFileKind, Catalog } from './model';
+import { markdownAnchors } from '../markdown';
+
+/** Options of `loadCatalog`. */
+export interface LoadOptions {
+  /**
+   * The runbook every runbook anchor of the catalog must be a section of (a path, relative to the working
+   * directory), or `false` to skip that check — say so explicitly, for a catalog read without its project (the
+   * base of a review). Default: `<dir>/../docs/runbook.md`, where the project keeps it. A runbook that does not
+   * exist is an error of the catalog: every alert would link to nothing.
+   */
+  readonly runbook?: string | false;
+}
 
 /** Loads and validates the catalog in `dir`. Throws `CatalogError` with every issue. */
-export function loadCatalog(dir: string): Catalog {
+export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
   const root = path.resolve(dir);
   // Paths in messages: relative to the working directory when inside it (`alerts/rules/http.yml`), else absolute.
   const display = (abs: string) => {
@@ -57,12 +70,37 @@ export function loadCatalog(dir: string): Catalog {
     }
   }
 
+  const runbook = readRunbook(root, options.runbook, display, issues);
   const catalog = assemble(root, parsed);
-  if (catalog) issues.push(...crossCheck(catalog));
+  if (catalog) {
+    issues.push(...crossCheck(catalog));
+    if (runbook) issues.push(...crossCheckRunbook(catalog, runbook));
+  }
   if (issues.length || !catalog) {
     throw new CatalogError(sortIssues(issues));
   }
   return catalog;
+}
+
+/** The runbook to check anchors against, or undefined (skipped, or missing: then an issue says so). */
+function readRunbook(root: string, option: string | false | undefined, display: (abs: string) => string, issues: CatalogIssue[]): Runbook | undefined {
+  if (option === false) return undefined;
+  const file = path.resolve(option ?? path.join(root, '..', 'docs', 'runbook.md'));
+  // Named as the project names it (`docs/runbook.md`) when it sits next to the catalog directory.
+  const fromProject = path.relative(path.dirname(root), file);
+  const name = fromProject.startsWith('..') || path.isAbsolute(fromProject) ? display(file) : fromProject.split(path.sep).join('/');
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    const where = option === undefined ? ' next to the catalog directory' : '';
+    issues.push({
+      file: display(file),
+      line: 1,
+      column: 1,
+      field: '',
+      message: `runbook not found${where}: the catalog's runbook anchors link into it; expected the project's docs/runbook.md (validate --runbook <file> names another one)`,
+    });
+    return undefined;
+  }
+  return { name, anchors: markdownAnchors(fs.readFileSync(file, 'utf8')) };
 }
 
 function assemble(root: string, parsed: Partial<Record<CatalogFileKind, { source: SourceFile; data: unknown }[]>>): Catalog | undefined {

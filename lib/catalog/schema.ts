@@ -8,6 +8,7 @@
  * Keys are snake_case in YAML and in the model alike: one concept, one name.
  */
 import { z } from 'zod';
+import { parseSeconds, TIME_QUANTITY_RE } from '../units';
 
 /** A Prometheus duration: `30s`, `5m`, `1h`, `30d`, `1h30m`. */
 export const DURATION_RE = /^(?:[0-9]+(?:ms|s|m|h|d|w|y))+$/;
@@ -142,10 +143,24 @@ export const examplesSchema = z
   })
   .strict();
 
+const THRESHOLD_EXPECTED = 'a number in the unit of the signal, or a time with its unit such as 400ms, 1.5s or 250us';
+
+/**
+ * A threshold in the unit of its signal: a number (`0.05` for a ratio, `80` for a count, `0.4` for seconds) or, on a
+ * signal in seconds, a time with its unit (`400ms`, `1.5s`, `250us`/`250µs`), read as seconds. The cross-checks
+ * reject a unit on a signal that is not a time, and a bare number implausible for its signal (`400` seconds).
+ */
+export const threshold = z
+  .union([z.number(), z.string().regex(TIME_QUANTITY_RE, THRESHOLD_EXPECTED)], {
+    errorMap: (issue, ctx) => ({ message: issue.code === 'invalid_union' ? THRESHOLD_EXPECTED : ctx.defaultError }),
+  })
+  .transform((v) => (typeof v === 'number' ? v : parseSeconds(v)!))
+  .describe('In the unit of the signal (0.05 for a 5 % ratio); on a signal in seconds, with its unit: 400ms, 1.5s, 250us.');
+
 const overrideSchema = z
   .object({
     enabled: z.boolean().optional(),
-    threshold: z.number().optional(),
+    threshold: threshold.optional(),
     severity: severityRef.optional(),
     for: duration.optional(),
   })
@@ -166,7 +181,7 @@ export const alertSchema = z
   .object({
     name: alertName,
     severity: severityRef,
-    threshold: z.number({ invalid_type_error: 'a number in the unit of the signal' }).optional(),
+    threshold: threshold.optional(),
     signal: signalSchema.optional().describe('Overrides the family signal for this alert.'),
     comparison: z.enum(['above', 'below']).optional(),
     expr: promql.optional().describe('A full alert condition, for alerts without a signal and threshold.'),

@@ -72,32 +72,48 @@ export class SourceFile {
   }
 
   /**
-   * An issue at a character offset *inside* the string value at `path` (a PromQL syntax error, say).
-   * Block scalars (`|`) map line by line; other scalars map from their first character.
+   * An issue at a character offset *inside* the string value at `path` (a PromQL syntax error, say), located
+   * where that character is written in the file — in plain, quoted (`"…"`, `'…'`) and block scalars (`|`, `>`)
+   * alike, on any of their lines. An offset at or past the end of the value's text (an expression that ends too
+   * early) points just after its last character, not at the next key.
    */
   issueInValue(path: FieldPath, valueOffset: number, message: string): CatalogIssue {
+    const at = this.positionInValue(path, valueOffset);
+    return at ? { file: this.name, ...at, field: formatPath(path), message } : this.issue(path, message);
+  }
+
+  /** Line and column of a character of the string value at `path`; undefined when there is no such scalar. */
+  positionInValue(path: FieldPath, valueOffset: number): { line: number; column: number } | undefined {
     const node = this.nodeAt(path);
-    if (!isScalar(node) || !node.range) return this.issue(path, message);
-    const start = node.range[0];
-    const value = String(node.value);
-    const before = value.slice(0, valueOffset);
-    const lineInValue = before.split('\n').length - 1;
-    const colInLine = before.length - (before.lastIndexOf('\n') + 1);
-    let offset: number;
-    if (node.type === Scalar.BLOCK_LITERAL) {
-      // Header line (`|`), then content lines, all indented alike.
-      const contentStart = this.text.indexOf('\n', start) + 1;
-      const firstLine = this.text.slice(contentStart).split('\n')[0];
-      const indent = firstLine.length - firstLine.trimStart().length;
-      let lineStart = contentStart;
-      for (let i = 0; i < lineInValue; i++) lineStart = this.text.indexOf('\n', lineStart) + 1;
-      offset = lineStart + indent + colInLine;
-    } else if (lineInValue === 0) {
-      const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
-      offset = start + (quoted ? 1 : 0) + colInLine;
-    } else {
-      offset = start;
+    if (!isScalar(node) || !node.range || typeof node.value !== 'string') return undefined;
+    const value = node.value;
+    const map = this.valueOffsets(node, value);
+    const end = value.trimEnd().length;
+    const offset = end === 0 ? node.range[0] : valueOffset >= end ? map[end - 1] + 1 : map[Math.max(0, valueOffset)];
+    return this.position(offset);
+  }
+
+  /**
+   * The file offset of every character of a scalar's value, found by walking its source text alongside the value:
+   * a character written as is matches itself; what YAML adds or removes — indentation, folded line breaks, a
+   * block header, quotes, escapes (`\"`, `''`) — is stepped over.
+   */
+  private valueOffsets(node: Scalar, value: string): number[] {
+    const [start, end] = node.range!;
+    const block = node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED;
+    const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
+    let j = block ? this.text.indexOf('\n', start) + 1 : start + (quoted ? 1 : 0);
+    const out: number[] = [];
+    for (const ch of value) {
+      if (this.text[j] !== ch && !(/\s/.test(ch) && /\s/.test(this.text[j] ?? ''))) {
+        let k = j;
+        while (k < end && this.text[k] !== ch) k++;
+        if (k < end) j = k;
+      }
+      // One entry per UTF-16 unit, as offsets into the value count them.
+      for (let u = 0; u < ch.length; u++) out.push(j + u);
+      j += ch.length;
     }
-    return { file: this.name, ...this.position(offset), field: formatPath(path), message };
+    return out;
   }
 }

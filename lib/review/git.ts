@@ -11,8 +11,7 @@ function git(args: string[], cwd: string): Buffer {
 /**
  * Copies the catalog directory `catalogDir` (relative to the working tree) as of `ref` into a temp directory
  * and returns its path, or undefined when the ref has no such directory. Throws when the ref is unknown.
- * The runbook next to the catalog (`../docs/runbook.md`, where alerts' runbook anchors point) comes along
- * when the ref has it. The caller removes the temp directory (the parent of the returned path).
+ * The caller removes the temp directory (the parent of the returned path).
  */
 export function catalogAtRef(ref: string, catalogDir: string): string | undefined {
   const abs = path.resolve(catalogDir);
@@ -26,11 +25,8 @@ export function catalogAtRef(ref: string, catalogDir: string): string | undefine
   const files = git(['ls-tree', '-r', '--name-only', ref, '--', rel], root).toString().split('\n').filter(Boolean);
   if (files.length === 0) return undefined;
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'deltacrown-base-')), path.basename(abs));
-  const runbook = path.posix.join(path.posix.dirname(rel), 'docs', 'runbook.md');
-  const hasRunbook = git(['ls-tree', '--name-only', ref, '--', runbook], root).toString().trim() !== '';
-  if (hasRunbook) files.push(runbook);
   for (const f of files) {
-    const target = f === runbook ? path.join(out, '..', 'docs', 'runbook.md') : path.join(out, path.relative(rel, f));
+    const target = path.join(out, path.relative(rel, f));
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, git(['show', `${ref}:${f}`], root));
   }

@@ -25,7 +25,8 @@ export function reviewAgainst(head: Catalog, baseRef: string, catalogDir: string
   if (!dir) baseProblem = `no ${catalogDir}/ directory there`;
   else {
     try {
-      base = reviewItems(loadCatalog(dir), ctx);
+      // Only the catalog is read at the ref, not docs/: the base's runbook anchors are not the review's subject.
+      base = reviewItems(loadCatalog(dir, { runbook: false }), ctx);
     } catch (e) {
       if (!(e instanceof CatalogError)) throw e;
       baseProblem = `${e.issues.length} catalog error${e.issues.length === 1 ? '' : 's'}, first: ${e.issues[0].message}`;
