@@ -43,6 +43,9 @@ describe('synth (main.ts)', () => {
     const stacks = fs.readdirSync(path.join(out, 'stacks'));
     expect(stacks).toEqual(expect.arrayContaining(['deltacrown-production-alerting', 'deltacrown-staging-alerting']));
     for (const s of stacks) expect(fs.existsSync(path.join(out, 'stacks', s, 'cdk.tf.json'))).toBe(true);
+    // One summary line: stack and resource counts, where, which stacks.
+    expect(r.stdout).toMatch(new RegExp(`^synthesized ${stacks.length} stacks \\(\\d+ resources and data sources\\) into .*cdktf\\.out/stacks: deltacrown-production-alerting, `));
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
   });
 
   it('writes nothing when the catalog is invalid', () => {

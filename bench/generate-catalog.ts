@@ -6,9 +6,9 @@
  * public endpoint, stay as they are).
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parseDocument, stringify } from 'yaml';
+import { benchTemp } from './measure';
 
 const ALERTS = path.join(__dirname, '..', 'alerts');
 
@@ -37,7 +37,7 @@ function renameAlerts(family: any, svc: string): any {
 
 /** Writes the generated catalog to a temp directory and returns its path. */
 export function generateCatalog(n: number): string {
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), `bench-catalog-${n}-`)), 'alerts');
+  const dir = path.join(benchTemp(`bench-catalog-${n}-`), 'alerts');
   fs.cpSync(ALERTS, dir, { recursive: true });
   // The runbook next to it, as in the project: the loader checks every runbook anchor against it.
   fs.mkdirSync(path.join(dir, '..', 'docs'));

@@ -11,9 +11,24 @@ export interface Measurement {
 
 const ROOT = path.join(__dirname, '..');
 
+const temps: string[] = [];
+
+/** A temp directory for a benchmark, removed by `removeBenchTemps` when the run ends. */
+export function benchTemp(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+/** Removes every directory `benchTemp` made. */
+export function removeBenchTemps(): void {
+  for (const d of temps.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+
 /** `node --require rss-hook --import tsx <script> <args>`, with `env` added. Throws when it exits non-zero. */
 export function measure(script: string, args: string[] = [], env: Record<string, string> = {}): Measurement {
-  const usage = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-')), 'usage.json');
+  const usageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  const usage = path.join(usageDir, 'usage.json');
   const start = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--require', path.join(__dirname, 'rss-hook.cjs'), '--import', 'tsx', script, ...args], {
     cwd: ROOT,
@@ -23,6 +38,7 @@ export function measure(script: string, args: string[] = [], env: Record<string,
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`${script} exited ${r.status}: ${r.stderr}`);
   const ru = JSON.parse(fs.readFileSync(usage, 'utf8')) as { maxRSS: number };
+  fs.rmSync(usageDir, { recursive: true, force: true });
   return { wallMs, peakRssMiB: ru.maxRSS / 1024 };
 }
 

@@ -7,7 +7,10 @@
  * - scale: synth of generated catalogs of 10, 50 and 200 services, each service with the full alert set
  *   (bench/generate-catalog.ts): time, memory, resources and rules per service, and how time grows;
  * - end to end: the delivery latencies of the pipeline test (real prometheus and alertmanager), unless
- *   BENCH_SKIP_E2E=1.
+ *   BENCH_SKIP_E2E=1;
+ * - the PR loop: wall time of `npm test` (type-check and the whole jest suite, as CI runs it), BENCH_TEST_RUNS
+ *   runs (default 1; 0 skips it), against the goal of 45 s on this 2-core machine.
+ * Every temp directory it makes is removed at the end.
  *
  * Prints Markdown, writes bench/results.md and bench/results.json, and puts the table in the README (between
  * `<!-- bench:begin -->` and `<!-- bench:end -->`). BENCH_RUNS sets the runs per row (default 5; scale rows use
@@ -17,12 +20,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { countResources, measure, median, Measurement } from './measure';
+import { benchTemp, countResources, measure, median, Measurement, removeBenchTemps } from './measure';
 import { generateCatalog } from './generate-catalog';
 import { loadCatalog } from '../lib/catalog/load';
 import { resolveEnvironment } from '../lib/catalog/resolve';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const TEST_RUNS = Number(process.env.BENCH_TEST_RUNS ?? 1);
+/** The PR loop's goal on this machine (2 cores): `npm test` within 45 s. */
+const TEST_GOAL_MS = 45000;
 const SCALE = [10, 50, 200];
 
 interface Row {
@@ -44,7 +50,7 @@ function series(name: string, runs: number, fn: () => Measurement): Row {
 
 /** Synth of the catalog in `catalogDir` (default: the committed one), with sizes. */
 function synthRow(name: string, runs: number, catalogDir?: string): Row {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
+  const out = benchTemp('bench-synth-');
   const env: Record<string, string> = { CDKTF_OUTDIR: out };
   if (catalogDir) env.DELTACROWN_CATALOG = catalogDir;
   const row = series(name, runs, () => {
@@ -62,7 +68,7 @@ function machine(): string {
 
 function e2eLatencies(): Record<string, number> | undefined {
   if (process.env.BENCH_SKIP_E2E === '1') return undefined;
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-e2e-')), 'latencies.json');
+  const file = path.join(benchTemp('bench-e2e-'), 'latencies.json');
   const r = spawnSync(path.join(__dirname, '..', 'node_modules', '.bin', 'jest'), ['pipeline-e2e'], {
     cwd: path.join(__dirname, '..'),
     env: { ...process.env, E2E_LATENCY_FILE: file },
@@ -73,6 +79,19 @@ function e2eLatencies(): Record<string, number> | undefined {
     return undefined;
   }
   return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/** Wall time of `npm test` (ms), median of `TEST_RUNS` runs; undefined when skipped. Throws when the suite fails. */
+function testLoop(): { runs: number; medianMs: number } | undefined {
+  if (TEST_RUNS <= 0) return undefined;
+  const times: number[] = [];
+  for (let i = 0; i < TEST_RUNS; i++) {
+    const start = process.hrtime.bigint();
+    const r = spawnSync('npm', ['test', '--silent'], { cwd: path.join(__dirname, '..'), encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    if (r.status !== 0) throw new Error(`npm test failed (exit ${r.status}); no PR-loop time\n${r.stderr.slice(-3000)}`);
+  }
+  return { runs: TEST_RUNS, medianMs: median(times) };
 }
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -93,6 +112,7 @@ function main(): void {
   const base = [synthRow('synth: all stacks, both environments', RUNS), { ...series('validate: load and check the catalog', RUNS, () => measure('bin/validate.ts')) }];
   const scale = SCALE.map((n) => synthRow(`synth: ${n} services`, Math.min(RUNS, 3), generateCatalog(n)));
   const latencies = e2eLatencies();
+  const loop = testLoop();
 
   const first = scale[0];
   const last = scale[scale.length - 1];
@@ -101,6 +121,7 @@ function main(): void {
   const lines = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.`,
     '',
+    ...(loop ? [`PR loop: \`npm test\` (type-check and every test) takes ${s(loop.medianMs)} (median of ${loop.runs}); goal ≤ ${s(TEST_GOAL_MS)}: ${loop.medianMs <= TEST_GOAL_MS ? 'met' : 'MISSED'}.`, ''] : []),
     '| what | runs | median wall time | peak RSS | stacks | resources | rules |',
     '|---|---|---|---|---|---|---|',
     ...base.map((r) => `| ${r.name} | ${r.runs} | ${s(r.medianMs)} | ${r.peakRssMiB.toFixed(0)} MiB | ${r.stacks ?? ''} | ${r.resources ?? ''} | ${r.rules ?? ''} |`),
@@ -123,8 +144,12 @@ function main(): void {
   const md = `${lines.join('\n')}\n`;
   fs.writeFileSync(path.join(__dirname, 'results.md'), md);
   updateReadme(md);
-  fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify({ machine: machine(), date: new Date().toISOString(), base, scale, timeGrowth, serviceGrowth, latencies }, null, 2)}\n`);
+  fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify({ machine: machine(), date: new Date().toISOString(), testLoop: loop, base, scale, timeGrowth, serviceGrowth, latencies }, null, 2)}\n`);
   process.stdout.write(md);
 }
 
-main();
+try {
+  main();
+} finally {
+  removeBenchTemps();
+}

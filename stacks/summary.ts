@@ -1,0 +1,18 @@
+/** The one line `npm run synth` prints: what was written, where. */
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * `synthesized 8 stacks (255 resources and data sources) into cdktf.out/stacks: deltacrown-production-alerting, …`
+ * read back from the synthesized `cdk.tf.json` files under `outdir`; `shown` is how the directory is named to people.
+ */
+export function synthSummary(outdir: string, shown: string): string {
+  const dir = path.join(outdir, 'stacks');
+  const stacks = fs.readdirSync(dir).sort();
+  let resources = 0;
+  for (const s of stacks) {
+    const tf = JSON.parse(fs.readFileSync(path.join(dir, s, 'cdk.tf.json'), 'utf8'));
+    for (const block of [tf.resource ?? {}, tf.data ?? {}]) for (const byName of Object.values(block)) resources += Object.keys(byName as object).length;
+  }
+  return `synthesized ${stacks.length} stacks (${resources} resources and data sources) into ${path.join(shown, 'stacks')}: ${stacks.join(', ')}`;
+}
