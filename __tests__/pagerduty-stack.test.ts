@@ -93,7 +93,7 @@ describe.each(['production', 'staging'])('deltacrown-%s-pagerduty', (env) => {
     const primary = byPath(tf, 'pagerduty_schedule', 'schedule-primary');
     const secondary = byPath(tf, 'pagerduty_schedule', 'schedule-secondary');
     for (const s of [primary, secondary]) {
-      expect(s.time_zone).toBe('UTC');
+      expect(s.time_zone).toBe('Etc/UTC');
       expect(s.layer).toHaveLength(1);
       expect(s.layer[0].rotation_turn_length_seconds).toBe(7 * 24 * 3600);
       expect(s.layer[0].start).toBe(oncall.rotation.start);
