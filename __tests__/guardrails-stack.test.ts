@@ -56,7 +56,7 @@ describe.each(['production', 'staging'])('deltacrown-%s-guardrails', (env) => {
   it('sets statement_timeout = 10000 (ms) and the justified timeouts in the PostgreSQL parameter group', () => {
     const groups = Object.values(tf.resource.aws_db_parameter_group) as any[];
     expect(groups).toHaveLength(1);
-    expect(groups[0]).toMatchObject({ name: `deltacrown-${env}-postgres16`, family: 'postgres16', lifecycle: { create_before_destroy: true } });
+    expect(groups[0]).toMatchObject({ name_prefix: `deltacrown-${env}-postgres16-`, family: 'postgres16', lifecycle: { create_before_destroy: true } });
     expect(groups[0].parameter).toEqual([
       { name: 'statement_timeout', value: '10000', apply_method: 'immediate' },
       { name: 'idle_in_transaction_session_timeout', value: '60000', apply_method: 'immediate' },
@@ -67,7 +67,28 @@ describe.each(['production', 'staging'])('deltacrown-%s-guardrails', (env) => {
   it('sets maxmemory-policy = allkeys-lru in the ElastiCache parameter group', () => {
     const groups = Object.values(tf.resource.aws_elasticache_parameter_group) as any[];
     expect(groups).toHaveLength(1);
-    expect(groups[0]).toMatchObject({ name: `deltacrown-${env}-redis7`, family: 'redis7', parameter: [{ name: 'maxmemory-policy', value: 'allkeys-lru' }] });
+    expect(groups[0]).toMatchObject({ family: 'redis7', parameter: [{ name: 'maxmemory-policy', value: 'allkeys-lru' }] });
+    expect(groups[0].name).toMatch(new RegExp(`^deltacrown-${env}-redis7-[0-9a-f]{8}$`));
+  });
+
+  it('never gives a replaced parameter group the name of the group it replaces (create_before_destroy)', () => {
+    // name, family and description force a replacement in the AWS provider (internal/service/rds/parameter_group.go,
+    // internal/service/elasticache/parameter_group.go: ForceNew); the new group is created while the old one exists.
+    const rds = Object.values(tf.resource.aws_db_parameter_group) as any[];
+    const cache = Object.values(tf.resource.aws_elasticache_parameter_group) as any[];
+    for (const g of [...rds, ...cache]) expect(g.lifecycle).toEqual({ create_before_destroy: true });
+    for (const g of rds) expect({ name: g.name, prefix: typeof g.name_prefix }).toEqual({ name: undefined, prefix: 'string' });
+    // ElastiCache has no name_prefix: the name follows family and description, so what replaces the group renames it.
+    const dir = copyCatalog();
+    edit(dir, 'guardrails.yml', /family: redis7/g, 'family: redis6.x');
+    const bumped = renderGuardrails(loadCatalog(dir), env).elasticache!.parameterGroup;
+    const now = renderGuardrails(catalog, env).elasticache!.parameterGroup;
+    expect(now.naming).toEqual({ name: cache[0].name });
+    expect(bumped.naming).not.toEqual(now.naming);
+    // … while a change of a parameter (in place) keeps it.
+    const dir2 = copyCatalog();
+    edit(dir2, 'guardrails.yml', /value: allkeys-lru/, 'value: volatile-lru');
+    expect(renderGuardrails(loadCatalog(dir2), env).elasticache!.parameterGroup.naming).toEqual(now.naming);
   });
 
   it('enables request metrics for the whole media bucket', () => {

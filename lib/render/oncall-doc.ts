@@ -105,7 +105,7 @@ export function renderOnCallDoc(c: Catalog): string {
       }
       const params = [plan.rds?.parameterGroup, plan.elasticache?.parameterGroup].filter((p) => p !== undefined);
       if (params.length) {
-        out.push('', `Parameter groups: ${params.map((p) => `\`${p!.name}\` (${p!.parameters.map((x) => `${x.name} = ${x.value}`).join(', ')})`).join('; ')}.`);
+        out.push('', `Parameter groups: ${params.map((p) => `\`${'name' in p!.naming ? p!.naming.name : `${p!.naming.namePrefix}…`}\` (${p!.parameters.map((x) => `${x.name} = ${x.value}`).join(', ')})`).join('; ')}.`);
       }
       out.push('');
     }
