@@ -22,7 +22,7 @@ describe.each(['production', 'staging'])('deltacrown-%s-alerting', (env) => {
   it('holds a PrometheusRule selected by the environment’s kube-prometheus-stack', () => {
     const e = catalog.catalog.environments.find((x) => x.name === env)!;
     expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');
-    expect(rule.metadata).toMatchObject({ name: e.kubernetes.rule_name, namespace: e.kubernetes.namespace, labels: e.kubernetes.rule_labels });
+    expect(rule.metadata).toMatchObject({ name: `${e.kubernetes.rule_name}${e.name_suffix}`, namespace: e.kubernetes.namespace, labels: e.kubernetes.rule_labels });
   });
 
   it('holds every rule group with the environment’s evaluation interval and label', () => {
@@ -35,8 +35,9 @@ describe.each(['production', 'staging'])('deltacrown-%s-alerting', (env) => {
     }
   });
 
-  it('configures the Kubernetes provider from the deploy environment, not from literals', () => {
-    expect(tf.provider.kubernetes).toEqual([{}]);
+  it('points the Kubernetes provider at the environment’s own kube context; credentials from the deploy environment', () => {
+    const e = catalog.catalog.environments.find((x) => x.name === env)!;
+    expect(tf.provider.kubernetes).toEqual([{ config_context: e.kubernetes.context }]);
   });
 });
 

@@ -220,7 +220,7 @@ describe('the deployed Alertmanager secret (deltacrown-<env>-alerting)', () => {
   it.each(ENVS)('%s: is the rendered configuration, keys from the PagerDuty stack of the same environment', (env) => {
     const { metadata, config } = deployed(env);
     const oe = catalog.oncall!.environments[env];
-    expect(metadata).toMatchObject({ name: oe.alertmanager.secret_name, namespace: oe.alertmanager.namespace });
+    expect(metadata).toMatchObject({ name: `${oe.alertmanager.secret_name}${catalog.catalog.environments.find((e) => e.name === env)!.name_suffix}`, namespace: oe.alertmanager.namespace });
     const expected = renderAlertmanagerConfig(catalog, env, {
       secrets: {
         routingKeys: Object.fromEntries(SERVICES.map((s) => [s, { value: `pd:${env}:${s}:events` }])),

@@ -3,9 +3,13 @@
  * state bucket, locally otherwise — and the choice changes no resource address. The whole app is synthesized
  * into temp directories, as `npm run synth` writes it.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { loadCatalog } from '../lib/catalog/load';
+import { buildApp } from '../stacks/app';
 import { DEFAULT_KEY_PREFIX, stateBackendFromEnv, stateKey } from '../stacks/backend';
-import { FIXTURE_ALERTS } from './helpers';
+import { REQUIRED_TERRAFORM_VERSION } from '../stacks/base';
+import { FIXTURE, FIXTURE_ALERTS, tempDir } from './helpers';
 import { synthApp, tfAddresses, TfJson } from './helpers-synth';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
@@ -62,11 +66,17 @@ describe('the whole app', () => {
     expect([...local.keys()]).toEqual(expect.arrayContaining(['deltacrown-production-guardrails', 'deltacrown-staging-guardrails']));
   });
 
-  it('without the variables: every stack has the local backend', () => {
+  it('without the variables: every stack has the local backend, at a path relative to its directory (the project directory)', () => {
     for (const [name, tf] of local) {
       expect(Object.keys(tf.terraform.backend)).toEqual(['local']);
-      expect(tf.terraform.backend.local.path).toMatch(new RegExp(`terraform\\.${name}\\.tfstate$`));
+      // cdktf.out/stacks/<stack> → ../../../ is the project directory, where cdktf's default puts it too.
+      expect(tf.terraform.backend.local.path).toBe(`../../../terraform.${name}.tfstate`);
     }
+  });
+
+  it('every stack requires Terraform >= 1.10 (the S3 backend’s use_lockfile), with either backend', () => {
+    expect(REQUIRED_TERRAFORM_VERSION).toBe('>= 1.10');
+    for (const stacks of [local, s3, s3NoTable]) for (const tf of stacks.values()) expect(tf.terraform.required_version).toBe('>= 1.10');
   });
 
   it('with them: every stack has an encrypted S3 backend with locking, one key per stack', () => {
@@ -99,10 +109,56 @@ describe('the whole app', () => {
       expect(r.backend).toBe('s3');
       expect(r.config).toMatchObject({ bucket: 'deltacrown-tfstate', key: `alerting/${from}.tfstate`, region: 'eu-west-1' });
     }
-    for (const { r } of remotes(local)) expect(r.backend).toBe('local');
+    const localRemotes = remotes(local);
+    expect(localRemotes.length).toBeGreaterThan(0);
+    for (const { id, r } of localRemotes) {
+      const from = id.replace('cross-stack-reference-input-', '');
+      expect(r.backend).toBe('local');
+      // Relative like the backend itself: every stack directory is at the same depth, so the path names the same file.
+      expect(r.config).toEqual({ path: local.get(from)!.terraform.backend.local.path });
+    }
   });
 
   it('leaves the process environment as it found it', () => {
     for (const name of Object.keys(s3Env)) expect(process.env[name]).toBe(before[name]);
+  });
+});
+
+describe('synth from two checkout paths', () => {
+  /** `npm run synth` as a checkout at `dir` runs it: catalog `alerts/`, output `cdktf.out/`, both relative to the cwd. */
+  const synthIn = (dir: string): Map<string, string> => {
+    fs.cpSync(FIXTURE, dir, { recursive: true });
+    const cwd = process.cwd();
+    const saved = process.env.DELTACROWN_STATE_BUCKET;
+    delete process.env.DELTACROWN_STATE_BUCKET;
+    try {
+      process.chdir(dir);
+      buildApp(loadCatalog('alerts'), { outdir: 'cdktf.out' }).synth();
+    } finally {
+      process.chdir(cwd);
+      if (saved !== undefined) process.env.DELTACROWN_STATE_BUCKET = saved;
+    }
+    const files = new Map<string, string>();
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else files.set(path.relative(dir, p), fs.readFileSync(p, 'utf8'));
+      }
+    };
+    walk(path.join(dir, 'cdktf.out'));
+    return files;
+  };
+  const a = synthIn(path.join(tempDir('deltacrown-checkout-a-'), 'deep', 'er'));
+  const b = synthIn(tempDir('deltacrown-checkout-b-'));
+
+  it('writes the same files with the same bytes', () => {
+    expect([...a.keys()].filter((f) => f.endsWith('cdk.tf.json')).length).toBeGreaterThanOrEqual(8);
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    for (const [file, text] of a) expect({ file, same: b.get(file) === text }).toEqual({ file, same: true });
+  });
+
+  it('mentions neither checkout path nor the temp directory', () => {
+    for (const [file, text] of a) expect({ file, absolute: /"\/(tmp|home|work|Users)\//.test(text) }).toEqual({ file, absolute: false });
   });
 });

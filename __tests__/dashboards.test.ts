@@ -125,7 +125,8 @@ describe.each(ENVS)('dashboards of %s', (env) => {
   });
 
   it.each(models.map(([d, m]) => [d.uid, m]))('%s: links to the runbook, to the other dashboards, and marks deploys', (uid, m) => {
-    const spec = catalog.dashboards!.dashboards.find((d) => d.uid === uid)!;
+    // The environment's uid is the catalog uid with its name_suffix.
+    const spec = catalog.dashboards!.dashboards.find((d) => uid === d.uid || uid.startsWith(`${d.uid}-`))!;
     const base = catalog.catalog.project.runbook_base_url;
     expect(m.links).toEqual(
       expect.arrayContaining([
@@ -267,6 +268,7 @@ describe('thresholds drawn on the panels', () => {
 describe('dashboard_url on every alert', () => {
   it.each(ENVS)('%s: every alert opens its family’s dashboard at the environment’s Grafana', (env) => {
     const grafana = catalog.dashboards!.grafana.urls[env];
+    const sfx = catalog.catalog.environments.find((e) => e.name === env)!.name_suffix;
     const expected: Record<string, string> = {
       'slo-burn-rate': 'slo_burn_alerts_deltacrown',
       'moderation-cache-hit-rate': 'moderation_enforcement_deltacrown',
@@ -280,7 +282,7 @@ describe('dashboard_url on every alert', () => {
     expect(alerts.length).toBeGreaterThan(10);
     for (const a of alerts) {
       expect(a.annotations.dashboard_url).toMatch(new RegExp(`^${grafana.replace(/[.]/g, '\\.')}/d/[a-zA-Z0-9_-]+$`));
-      if (expected[a.family]) expect({ alert: a.name, url: a.annotations.dashboard_url }).toEqual({ alert: a.name, url: `${grafana}/d/${expected[a.family]}` });
+      if (expected[a.family]) expect({ alert: a.name, url: a.annotations.dashboard_url }).toEqual({ alert: a.name, url: `${grafana}/d/${expected[a.family]}${sfx}` });
     }
   });
 
@@ -290,7 +292,7 @@ describe('dashboard_url on every alert', () => {
     expect((fast as { annotations: Record<string, string> }).annotations.dashboard_url).toBe('https://grafana.deltacrown.internal/d/slo_burn_alerts_deltacrown');
     const exported = parse(renderExport(catalog, { environments: ['staging'] }).get('staging/prometheus/rules.yml')!);
     const synthetic = exported.groups.flatMap((g: Json) => g.rules).find((r: Json) => r.alert === 'DeltaCrownSyntheticCheckCritical');
-    expect(synthetic.annotations.dashboard_url).toBe('https://grafana.staging.deltacrown.internal/d/synthetics_deltacrown');
+    expect(synthetic.annotations.dashboard_url).toBe('https://grafana.staging.deltacrown.internal/d/synthetics_deltacrown-stg');
   });
 
   it('is absent from a catalog without dashboards.yml', () => {
@@ -323,10 +325,10 @@ describe('dashboards.yml validation', () => {
       "grafana.urls: missing Grafana URL for environment 'staging'",
     ],
     [
-      'two environments in one Grafana',
-      (dir) => edit(dir, 'dashboards.yml', 'https://grafana.staging.deltacrown.internal', 'https://grafana.deltacrown.internal/'),
-      'https://grafana.deltacrown.internal/',
-      "grafana.urls.staging: same Grafana as environment 'production'",
+      'a uid too long for Grafana with the staging suffix',
+      (dir) => edit(dir, 'dashboards.yml', 'uid: synthetics_deltacrown', 'uid: synthetics_deltacrown_and_more_words_x'),
+      'synthetics_deltacrown_and_more_words_x',
+      "dashboards[3].uid: 'synthetics_deltacrown_and_more_words_x-stg' (environment staging) is longer than Grafana's 40 characters",
     ],
     [
       'a duplicate uid',

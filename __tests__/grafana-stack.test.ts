@@ -31,15 +31,17 @@ describe('npm run synth', () => {
 
 describe.each(ENVS)('deltacrown-%s-grafana', (env) => {
   const tf = synthGrafana(env);
+  const sfx = catalog.catalog.environments.find((e) => e.name === env)!.name_suffix;
 
   it('uses only attribute names of the provider schema, with every required attribute present', () => {
     expect(grafanaSchemaProblems(tf)).toEqual([]);
   });
 
-  it('configures the provider from the deploy environment, never from literals', () => {
+  it('points the provider at the environment’s Grafana from the catalog, credentials from the deploy environment', () => {
     expect(tf.provider.grafana).toEqual([
-      { url: '${var.grafana_url}', auth: '${var.grafana_auth}', sm_url: '${var.grafana_sm_url}', sm_access_token: '${var.grafana_sm_access_token}' },
+      { url: catalog.dashboards!.grafana.urls[env], auth: '${var.grafana_auth}', sm_url: '${var.grafana_sm_url}', sm_access_token: '${var.grafana_sm_access_token}' },
     ]);
+    expect(tf.variable.grafana_url).toBeUndefined();
     for (const [name, spec] of Object.entries(GRAFANA_VARIABLES)) {
       expect(tf.variable[name]).toMatchObject({ type: 'string', nullable: true, default: null, sensitive: spec.sensitive });
       expect(tf.variable[name].description).toContain(spec.env);
@@ -53,7 +55,7 @@ describe.each(ENVS)('deltacrown-%s-grafana', (env) => {
 
   it('holds the DeltaCrown folder and the four dashboards in it', () => {
     const folder = tf.resource.grafana_folder.folder;
-    expect(folder).toMatchObject({ uid: catalog.dashboards!.grafana.folder.uid, title: 'DeltaCrown' });
+    expect(folder).toMatchObject({ uid: `${catalog.dashboards!.grafana.folder.uid}${sfx}`, title: 'DeltaCrown' });
     const dashboards = Object.values<Record<string, any>>(tf.resource.grafana_dashboard);
     expect(dashboards).toHaveLength(4);
     const uids = dashboards.map((d) => {
@@ -66,7 +68,7 @@ describe.each(ENVS)('deltacrown-%s-grafana', (env) => {
       expect(ids.every((i) => i > 0)).toBe(true);
       return model.uid;
     });
-    expect(uids.sort()).toEqual(['infra_overview', 'moderation_enforcement_deltacrown', 'slo_burn_alerts_deltacrown', 'synthetics_deltacrown']);
+    expect(uids.sort()).toEqual(['infra_overview', 'moderation_enforcement_deltacrown', 'slo_burn_alerts_deltacrown', 'synthetics_deltacrown'].map((u) => `${u}${sfx}`));
   });
 
   it('escapes ${…} in the dashboards so Terraform passes it through to Grafana', () => {

@@ -48,7 +48,7 @@ describe.each(['production', 'staging'])('deltacrown-%s-guardrails', (env) => {
   it('sets statement_timeout = 10000 (ms) and the justified timeouts in the PostgreSQL parameter group', () => {
     const groups = Object.values(tf.resource.aws_db_parameter_group) as any[];
     expect(groups).toHaveLength(1);
-    expect(groups[0]).toMatchObject({ name: `deltacrown-${env}-postgres16`, family: 'postgres16', lifecycle: { create_before_destroy: true } });
+    expect(groups[0]).toMatchObject({ name_prefix: `deltacrown-${env}-postgres16-`, family: 'postgres16', lifecycle: { create_before_destroy: true } });
     expect(groups[0].parameter).toEqual([
       { name: 'statement_timeout', value: '10000', apply_method: 'immediate' },
       { name: 'idle_in_transaction_session_timeout', value: '60000', apply_method: 'immediate' },
@@ -59,7 +59,28 @@ describe.each(['production', 'staging'])('deltacrown-%s-guardrails', (env) => {
   it('sets maxmemory-policy = allkeys-lru in the ElastiCache parameter group', () => {
     const groups = Object.values(tf.resource.aws_elasticache_parameter_group) as any[];
     expect(groups).toHaveLength(1);
-    expect(groups[0]).toMatchObject({ name: `deltacrown-${env}-redis7`, family: 'redis7', parameter: [{ name: 'maxmemory-policy', value: 'allkeys-lru' }] });
+    expect(groups[0]).toMatchObject({ family: 'redis7', parameter: [{ name: 'maxmemory-policy', value: 'allkeys-lru' }] });
+    expect(groups[0].name).toMatch(new RegExp(`^deltacrown-${env}-redis7-[0-9a-f]{8}$`));
+  });
+
+  it('never gives a replaced parameter group the name of the group it replaces (create_before_destroy)', () => {
+    // name, family and description force a replacement in the AWS provider (internal/service/rds/parameter_group.go,
+    // internal/service/elasticache/parameter_group.go: ForceNew); the new group is created while the old one exists.
+    const rds = Object.values(tf.resource.aws_db_parameter_group) as any[];
+    const cache = Object.values(tf.resource.aws_elasticache_parameter_group) as any[];
+    for (const g of [...rds, ...cache]) expect(g.lifecycle).toEqual({ create_before_destroy: true });
+    for (const g of rds) expect({ name: g.name, prefix: typeof g.name_prefix }).toEqual({ name: undefined, prefix: 'string' });
+    // ElastiCache has no name_prefix: the name follows family and description, so what replaces the group renames it.
+    const dir = copyCatalog();
+    edit(dir, 'guardrails.yml', /family: redis7/g, 'family: redis6.x');
+    const bumped = renderGuardrails(loadCatalog(dir), env).elasticache!.parameterGroup;
+    const now = renderGuardrails(catalog, env).elasticache!.parameterGroup;
+    expect(now.naming).toEqual({ name: cache[0].name });
+    expect(bumped.naming).not.toEqual(now.naming);
+    // … while a change of a parameter (in place) keeps it.
+    const dir2 = copyCatalog();
+    edit(dir2, 'guardrails.yml', /value: allkeys-lru/, 'value: volatile-lru');
+    expect(renderGuardrails(loadCatalog(dir2), env).elasticache!.parameterGroup.naming).toEqual(now.naming);
   });
 
   it('enables request metrics for the whole media bucket', () => {
@@ -147,26 +168,69 @@ describe('every alarm of the issue, with its threshold in the metric’s native 
 describe('notifications', () => {
   const prod = stacks.get('deltacrown-production-guardrails')!;
   const pd = stacks.get('deltacrown-production-pagerduty');
+  // The catalog has no critical guardrail today: a fixture makes the first alarm critical, so both paging severities
+  // are followed through the synthesized JSON.
+  const withCritical = (() => {
+    const dir = copyCatalog();
+    edit(dir, 'guardrails.yml', /severity: high/, 'severity: critical');
+    return synthApp(loadCatalog(dir));
+  })();
 
-  it('subscribes the production critical and high topics to deltacrown-api’s PagerDuty CloudWatch integration, through remote state', () => {
-    const https = subscriptionsOf(prod).filter((s) => s.protocol === 'https');
-    expect(https.map((s) => topicOf(prod, s.topic_arn).name).sort()).toEqual(['deltacrown-api-production-guardrails-critical', 'deltacrown-api-production-guardrails-high']);
-    expect(pd).toBeDefined();
-    for (const s of https) {
-      expect(s.endpoint_auto_confirms).toBe(true);
-      const m = /^https:\/\/events\.pagerduty\.com\/integration\/\$\{data\.terraform_remote_state\.([^.]+)\.outputs\.([^}]+)\}\/enqueue$/.exec(s.endpoint);
-      expect(m).not.toBeNull();
-      // The remote state is the PagerDuty stack's; the output it reads is that stack's sensitive reference to the
-      // integration_key of deltacrown-api's Amazon CloudWatch integration.
-      expect(prod.data.terraform_remote_state[m![1]]).toBeDefined();
-      expect(m![1]).toBe('cross-stack-reference-input-deltacrown-production-pagerduty');
-      const output = pd!.output[m![2]];
-      expect(output.sensitive).toBe(true);
-      const integration = /^\$\{pagerduty_service_integration\.([^.]+)\.integration_key\}$/.exec(output.value)![1];
-      const i = pd!.resource.pagerduty_service_integration[integration];
-      expect(i.type).toBe('aws_cloudwatch_inbound_integration');
-      const service = /^\$\{pagerduty_service\.([^.]+)\.id\}$/.exec(i.service)![1];
-      expect(pd!.resource.pagerduty_service[service].name).toBe('deltacrown-api');
+  /**
+   * What a CloudWatch ALARM notification of an alarm leads to in PagerDuty, read only from the synthesized JSON:
+   * alarm_actions → SNS topic → its HTTPS subscription → the PagerDuty stack's output (remote state) → the Amazon
+   * CloudWatch integration → its service → escalation policy, urgency, auto-resolve.
+   */
+  function pagerDutyPathOf(alarm: any, prod: TfJson, pd: TfJson | undefined): { service: string; policy: string; urgency: string; autoResolve: string } | undefined {
+    const [topicRef] = alarm.alarm_actions;
+    const topicId = /^\$\{aws_sns_topic\.([^.]+)\.arn\}$/.exec(topicRef)![1];
+    const sub = subscriptionsOf(prod).find((x) => x.protocol === 'https' && x.topic_arn === `\${aws_sns_topic.${topicId}.arn}`);
+    if (!sub) return undefined;
+    expect(sub.endpoint_auto_confirms).toBe(true);
+    const m = /^https:\/\/events\.pagerduty\.com\/integration\/\$\{data\.terraform_remote_state\.([^.]+)\.outputs\.([^}]+)\}\/enqueue$/.exec(sub.endpoint)!;
+    expect(m[1]).toBe('cross-stack-reference-input-deltacrown-production-pagerduty');
+    expect(prod.data.terraform_remote_state[m[1]]).toBeDefined();
+    const output = pd!.output[m[2]];
+    expect(output.sensitive).toBe(true);
+    const integration = pd!.resource.pagerduty_service_integration[/^\$\{pagerduty_service_integration\.([^.]+)\.integration_key\}$/.exec(output.value)![1]];
+    expect(integration.type).toBe('aws_cloudwatch_inbound_integration');
+    const service = pd!.resource.pagerduty_service[/^\$\{pagerduty_service\.([^.]+)\.id\}$/.exec(integration.service)![1]];
+    const policyId = /^\$\{pagerduty_escalation_policy\.([^.]+)\.id\}$/.exec(service.escalation_policy)![1];
+    // No orchestration may re-route the CloudWatch service's events to another policy.
+    const orchestrations = Object.values<any>(pd!.resource.pagerduty_event_orchestration_service ?? {});
+    expect(orchestrations.filter((o) => o.service === integration.service)).toEqual([]);
+    return {
+      service: service.name,
+      policy: pd!.resource.pagerduty_escalation_policy[policyId].name,
+      urgency: `${service.incident_urgency_rule.type} ${service.incident_urgency_rule.urgency}`,
+      autoResolve: service.auto_resolve_timeout,
+    };
+  }
+
+  it.each(['critical', 'high'])('an ALARM of a %s guardrail reaches that severity’s escalation policy with high urgency, never auto-resolved', (severity) => {
+    const [g, p] = [withCritical.get('deltacrown-production-guardrails')!, withCritical.get('deltacrown-production-pagerduty')!];
+    const alarms = alarmsOf(g).filter((a) => a.tags.severity === severity);
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const a of alarms) {
+      expect({ alarm: a.alarm_name, path: pagerDutyPathOf(a, g, p) }).toEqual({
+        alarm: a.alarm_name,
+        path: { service: `deltacrown-api CloudWatch ${severity}`, policy: `DeltaCrown ${severity}`, urgency: 'constant high', autoResolve: 'null' },
+      });
+      // OK goes to the same topic: CloudWatch's OK resolves the incident that no timeout closes.
+      expect(a.ok_actions).toEqual(a.alarm_actions);
+    }
+  });
+
+  it('a warning guardrail reaches no PagerDuty service', () => {
+    for (const a of alarmsOf(prod).filter((x) => x.tags.severity === 'warning')) expect(pagerDutyPathOf(a, prod, pd)).toBeUndefined();
+  });
+
+  it('no CloudWatch-fed PagerDuty service auto-resolves; the Events API v2 services (Alertmanager resolves) may', () => {
+    const integrations = Object.values<any>(pd!.resource.pagerduty_service_integration);
+    for (const [id, svc] of Object.entries<any>(pd!.resource.pagerduty_service)) {
+      const kinds = integrations.filter((i) => i.service === `\${pagerduty_service.${id}.id}`).map((i) => i.type);
+      expect(kinds).toHaveLength(1);
+      if (kinds[0] === 'aws_cloudwatch_inbound_integration') expect({ service: svc.name, auto_resolve_timeout: svc.auto_resolve_timeout }).toEqual({ service: svc.name, auto_resolve_timeout: 'null' });
     }
   });
 
@@ -200,10 +264,10 @@ class FakeKeys extends TerraformStack implements IntegrationKeys {
     super(scope, 'keys');
     new PagerdutyProvider(this, 'pagerduty', {});
   }
-  integrationKey(service: string, kind: 'events' | 'cloudwatch'): string {
-    const id = `${service}--${kind}`;
+  cloudWatchIntegrationKey(service: string, severity: string): string {
+    const id = `${service}--${severity}`;
     this.asked.push(id);
-    if (!this.integrations.has(id)) this.integrations.set(id, new ServiceIntegration(this, id, { service: `svc-${service}`, type: kind }));
+    if (!this.integrations.has(id)) this.integrations.set(id, new ServiceIntegration(this, id, { service: `svc-${service}`, type: 'aws_cloudwatch_inbound_integration' }));
     return this.integrations.get(id)!.integrationKey;
   }
 }
@@ -219,7 +283,7 @@ describe('paging topics per owning service', () => {
     const stack = new GuardrailsStack(app, { catalog: c, environment: 'production', pagerduty: keys });
     app.synth();
     const tf = JSON.parse(fs.readFileSync(path.join(app.outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8'));
-    expect([...new Set(keys.asked)].sort()).toEqual(['deltacrown-api--cloudwatch', 'deltacrown-worker--cloudwatch']);
+    expect([...new Set(keys.asked)].sort()).toEqual(['deltacrown-api--critical', 'deltacrown-api--high', 'deltacrown-worker--critical', 'deltacrown-worker--high']);
     const plan = renderGuardrails(c, 'production');
     for (const t of plan.topics) {
       const subs = subscriptionsOf(tf).filter((s) => topicOf(tf, s.topic_arn).name === t.name);
@@ -228,7 +292,7 @@ describe('paging topics per owning service', () => {
         continue;
       }
       expect(subs).toHaveLength(1);
-      expect(subs[0].endpoint).toContain(`pagerduty_service_integration${t.service}--cloudwatchintegration_key`);
+      expect(subs[0].endpoint).toContain(`pagerduty_service_integration${t.service}--${t.severity}integration_key`);
     }
     for (const a of alarmsOf(tf)) {
       const owner = a.namespace === 'AWS/ElastiCache' ? 'deltacrown-worker' : 'deltacrown-api';

@@ -74,7 +74,7 @@ describe.each(['production', 'staging'])('deltacrown-%s-pagerduty', (env) => {
     const primary = byPath(tf, 'pagerduty_schedule', 'schedule-primary');
     const secondary = byPath(tf, 'pagerduty_schedule', 'schedule-secondary');
     for (const s of [primary, secondary]) {
-      expect(s.time_zone).toBe('UTC');
+      expect(s.time_zone).toBe('Etc/UTC');
       expect(s.layer).toHaveLength(1);
       expect(s.layer[0].rotation_turn_length_seconds).toBe(7 * 24 * 3600);
       expect(s.layer[0].start).toBe(oncall.rotation.start);
@@ -122,8 +122,12 @@ describe.each(['production', 'staging'])('deltacrown-%s-pagerduty', (env) => {
     expect(resources(tf, 'pagerduty_escalation_policy')).toHaveLength(2);
   });
 
+  /** The technical services (Alertmanager's, Events API v2) and the CloudWatch services (guardrail alarms). */
+  const technical = () => resources(tf, 'pagerduty_service').filter((s) => !/ CloudWatch /.test(s.name));
+  const cloudWatch = () => resources(tf, 'pagerduty_service').filter((s) => / CloudWatch /.test(s.name));
+
   it('gives services the urgency, acknowledgement and auto-resolve timeouts of the catalog', () => {
-    const services = resources(tf, 'pagerduty_service');
+    const services = technical();
     expect(services.map((s) => s.name)).toEqual(catalog.catalog.services.map((s) => `${s.name}${oncall.environments[env].name_suffix}`));
     for (const s of services) {
       // Acknowledged but unresolved incidents come back after the critical MTTR target.
@@ -137,6 +141,28 @@ describe.each(['production', 'staging'])('deltacrown-%s-pagerduty', (env) => {
     }
   });
 
+  it('has per service and paging severity a CloudWatch service: that severity’s policy, constant urgency, never auto-resolved', () => {
+    const sfx = oncall.environments[env].name_suffix;
+    const expected = catalog.catalog.services.flatMap((svc) =>
+      (['critical', 'high'] as const).map((sev) => ({
+        name: `${svc.name} CloudWatch ${sev}${sfx}`,
+        policy: `escalation-${sev}`,
+        // Production: both paging severities are high urgency; staging: nothing phones anyone.
+        urgency: { type: 'constant', urgency: production ? oncall.severities[sev].urgency : 'low' },
+        // CloudWatch notifies only on a change of state: a timeout would close the incident of an alarm still in ALARM.
+        auto_resolve_timeout: 'null',
+      })),
+    );
+    const actual = cloudWatch().map((s) => ({
+      name: s.name,
+      policy: pathOfRef(tf, s.escalation_policy).split('/').pop(),
+      urgency: s.incident_urgency_rule,
+      auto_resolve_timeout: s.auto_resolve_timeout,
+    }));
+    expect(actual).toEqual(expected);
+    for (const s of cloudWatch()) expect(s.lifecycle).toEqual(production ? { prevent_destroy: true } : undefined);
+  });
+
   it('sends high alerts (PagerDuty severity error) through the high policy, the rest through the critical one', () => {
     for (const o of resources(tf, 'pagerduty_event_orchestration_service')) {
       expect(o.enable_event_orchestration_for_service).toBe(true);
@@ -148,15 +174,17 @@ describe.each(['production', 'staging'])('deltacrown-%s-pagerduty', (env) => {
     }
   });
 
-  it('has an Events API v2 and a CloudWatch integration per service, keys only as sensitive outputs', () => {
+  it('has an Events API v2 integration per service and a CloudWatch integration per CloudWatch service, keys only as sensitive outputs', () => {
     const integrations = resources(tf, 'pagerduty_service_integration');
     expect(integrations.map((i) => i.type).sort()).toEqual(
-      catalog.catalog.services.flatMap(() => ['aws_cloudwatch_inbound_integration', 'events_api_v2_inbound_integration']).sort(),
+      catalog.catalog.services.flatMap(() => ['aws_cloudwatch_inbound_integration', 'aws_cloudwatch_inbound_integration', 'events_api_v2_inbound_integration']).sort(),
     );
     for (const i of integrations) expect(i.integration_key).toBeUndefined();
     const outputs = Object.entries(tf.output as Record<string, any>).filter(([k]) => k.startsWith('integration-key-'));
     expect(outputs.map(([k]) => k).sort()).toEqual(
-      catalog.catalog.services.flatMap((s) => [`integration-key-${s.name}-cloudwatch`, `integration-key-${s.name}-events`]).sort(),
+      catalog.catalog.services
+        .flatMap((s) => [`integration-key-${s.name}-cloudwatch-critical`, `integration-key-${s.name}-cloudwatch-high`, `integration-key-${s.name}-events`])
+        .sort(),
     );
     for (const [, o] of outputs) {
       expect(o.sensitive).toBe(true);
@@ -172,7 +200,8 @@ describe.each(['production', 'staging'])('deltacrown-%s-pagerduty', (env) => {
     const [b] = resources(tf, 'pagerduty_business_service');
     expect(b.name).toBe(`DeltaCrown${oncall.environments[env].name_suffix}`);
     const deps = resources(tf, 'pagerduty_service_dependency');
-    expect(deps).toHaveLength(catalog.catalog.services.length);
+    // Each technical service and its two CloudWatch services.
+    expect(deps).toHaveLength(catalog.catalog.services.length * 3);
     for (const d of deps) {
       expect(d.dependency[0].dependent_service[0].type).toBe('business_service');
       expect(d.dependency[0].supporting_service[0].type).toBe('service');
@@ -213,7 +242,7 @@ describe('a catalog change', () => {
     edit(dir, 'oncall.yml', '    # slack_connection: { workspace_id: T0000000000, channel_id: C0000000000 }', '    slack_connection: { workspace_id: T02A123LV1A, channel_id: C02CABCDAC9 }');
     const tf = synthPagerDuty(loadCatalog(dir), 'production');
     const conns = resources(tf, 'pagerduty_slack_connection');
-    expect(conns).toHaveLength(catalog.catalog.services.length);
+    expect(conns).toHaveLength(catalog.catalog.services.length * 3);
     for (const c of conns) {
       expect(c).toMatchObject({ workspace_id: 'T02A123LV1A', channel_id: 'C02CABCDAC9', source_type: 'service_reference', notification_type: 'responder' });
       expect(c.config[0].events).toContain('incident.triggered');
@@ -224,10 +253,9 @@ describe('a catalog change', () => {
 describe('integrationKey()', () => {
   it('returns a Terraform reference to the integration key, not a value', () => {
     const stack = pagerdutyStack(catalog, 'production');
-    for (const kind of ['events', 'cloudwatch'] as const) {
-      const key = stack.integrationKey('deltacrown-api', kind);
-      expect(key).toMatch(/^\$\{TfToken\[TOKEN\.\d+\]\}$/);
-    }
+    expect(stack.integrationKey('deltacrown-api', 'events')).toMatch(/^\$\{TfToken\[TOKEN\.\d+\]\}$/);
+    for (const sev of ['critical', 'high'] as const) expect(stack.cloudWatchIntegrationKey('deltacrown-api', sev)).toMatch(/^\$\{TfToken\[TOKEN\.\d+\]\}$/);
+    expect(() => stack.cloudWatchIntegrationKey('deltacrown-api', 'warning')).toThrow(/no CloudWatch service for deltacrown-api and severity warning/);
     expect(() => stack.integrationKey('deltacrown-web', 'events')).toThrow(/unknown service deltacrown-web/);
   });
 });

@@ -6,7 +6,7 @@ import { Testing } from 'cdktf';
 import type { TerraformStack } from 'cdktf';
 import { loadCatalog } from '../lib/catalog/load';
 import { buildApp } from '../stacks/app';
-import { FIXTURE_ALERTS, ROOT } from './helpers';
+import { FIXTURE_ALERTS, ROOT, tempDir } from './helpers';
 
 const load = (name: string) => parse(fs.readFileSync(path.join(ROOT, '.github', 'workflows', name), 'utf8'));
 const pr = load('pr.yml');
@@ -71,6 +71,60 @@ describe('pr.yml', () => {
     expect(script).toContain('createComment');
     expect(script).toMatch(/<!-- deltacrown-alerting-review -->/);
     expect(pr.permissions['pull-requests']).toBe('write');
+  });
+});
+
+describe('pr.yml: terraform validate and plan', () => {
+  const envs = catalog.catalog.environments.map((e) => e.name).sort();
+
+  it('validates every stack npm run synth writes: init -backend=false, then validate, for each directory under cdktf.out/stacks', () => {
+    const job = pr.jobs.validate;
+    expect(uses(job)).toContain('hashicorp/setup-terraform@v3');
+    const steps = runs(job);
+    const synth = steps.findIndex((r) => r.includes('npm run synth'));
+    const loop = steps.findIndex((r) => r.includes('terraform -chdir="$dir" validate'));
+    expect(synth).toBeGreaterThanOrEqual(0);
+    expect(loop).toBeGreaterThan(synth);
+    expect(steps[loop]).toContain('for dir in cdktf.out/stacks/*/; do');
+    expect(steps[loop]).toContain('terraform -chdir="$dir" init -backend=false');
+    // The loop covers whatever the app synthesizes: every stack is one directory cdktf.out/stacks/<stack id>.
+    const app2 = buildApp(catalog, { outdir: tempDir('deltacrown-wf-') });
+    app2.synth();
+    const written = fs.readdirSync(path.join(app2.outdir, 'stacks')).sort();
+    expect(written).toEqual(stacks.map((s) => s.node.id).sort());
+    expect(written.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('plans only for same-repository PRs, per environment with read-only credentials and no state lock', () => {
+    const job = pr.jobs.plan;
+    expect(job.if).toBe('github.event.pull_request.head.repo.full_name == github.repository');
+    expect(job.needs).toBe('validate');
+    expect([...job.strategy.matrix.environment].sort()).toEqual(envs);
+    expect(job.environment).toBe('${{ matrix.environment }}-readonly');
+    const aws = job.steps.find((s: any) => s.uses?.startsWith('aws-actions/configure-aws-credentials'));
+    expect(aws.with['role-to-assume']).toBe('${{ vars.AWS_PLAN_ROLE_ARN }}');
+    const plan = job.steps.find((s: any) => s.run?.includes('terraform -chdir="$dir" plan'));
+    expect(plan.run).toContain('-lock=false');
+    expect(plan.run).not.toMatch(/\bapply\b/);
+    for (const [k, v] of Object.entries<string>(plan.env)) if (/TOKEN|AUTH/.test(k)) expect({ k, v }).toEqual({ k, v: expect.stringMatching(/READONLY/) });
+    expect(plan.run).toContain('bin/plan-summary.ts summary');
+  });
+
+  it('plans every stack the app synthesizes when it changes: each belongs to one planned environment', () => {
+    const step = pr.jobs.plan.steps.find((s: any) => s.run?.includes('bin/plan-summary.ts changed'));
+    expect(step.run).toContain('grep "^deltacrown-${{ matrix.environment }}-"');
+    for (const s of stacks) expect({ stack: s.node.id, planned: envs.some((e) => s.node.id.startsWith(`deltacrown-${e}-`)) }).toEqual({ stack: s.node.id, planned: true });
+  });
+
+  it('adds the plan summary to the review comment, also when the plan did not run', () => {
+    const job = pr.jobs.review;
+    expect(job.needs).toBe('plan');
+    expect(job.if).toBe('always()');
+    const add = runs(job).find((r) => r.includes('plan-summary-'))!;
+    expect(add).toContain('>> review.md');
+    const post = job.steps.findIndex((s: any) => s.uses?.startsWith('actions/github-script'));
+    const append = job.steps.findIndex((s: any) => s.run?.includes('plan-summary-'));
+    expect(append).toBeLessThan(post);
   });
 });
 

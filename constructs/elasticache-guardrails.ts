@@ -14,7 +14,9 @@ export interface ElastiCacheGuardrailsProps {
  * Guardrails of the ElastiCache Redis replication group: a parameter group with `maxmemory-policy allkeys-lru`
  * and one set of alarms per member node (AWS/ElastiCache, dimension CacheClusterId), since a single hot or full
  * node is enough to slow the cache down. The replication group is managed elsewhere: it uses these settings once
- * its `parameter_group_name` is this group (stack output `elasticache_parameter_group`).
+ * its `parameter_group_name` is this group (stack output `elasticache_parameter_group`). The name ends in a hash
+ * of family and description, the attributes that force a replacement, so the replacement (created before the old
+ * group is deleted) never collides with it.
  */
 export class ElastiCacheGuardrails extends Construct {
   readonly parameterGroup: ElasticacheParameterGroup;
@@ -24,7 +26,8 @@ export class ElastiCacheGuardrails extends Construct {
     super(scope, id);
     const pg = props.plan.parameterGroup;
     this.parameterGroup = new ElasticacheParameterGroup(this, 'parameter-group', {
-      name: pg.name,
+      // The name carries a hash of family and description (ElastiCache has no name_prefix): a replacement renames it.
+      name: 'name' in pg.naming ? pg.naming.name : pg.baseName,
       family: pg.family,
       description: pg.description,
       parameter: pg.parameters.map((p) => ({ name: p.name, value: p.value })),

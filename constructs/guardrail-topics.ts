@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import type { TopicPlan } from '../lib/render/guardrails';
+import type { Severity } from '../lib/catalog/model';
 
 /**
  * Where the PagerDuty integration keys come from: the PagerDuty stack (stacks/pagerduty-stack.ts). The key is
@@ -9,7 +10,8 @@ import type { TopicPlan } from '../lib/render/guardrails';
  * sensitive output, so the key never appears in synthesized JSON.
  */
 export interface IntegrationKeys {
-  integrationKey(service: string, kind: 'events' | 'cloudwatch'): string;
+  /** The Amazon CloudWatch integration key of the service that `service`'s alarms of `severity` reach. */
+  cloudWatchIntegrationKey(service: string, severity: Severity): string;
 }
 
 /**
@@ -28,8 +30,8 @@ export interface GuardrailTopicsProps {
 }
 
 /**
- * One SNS topic per owning service and severity, each with the subscription its environment names: the owning
- * service's PagerDuty CloudWatch integration over HTTPS (auto-confirmed by PagerDuty), an e-mail address
+ * One SNS topic per owning service and severity, each with the subscription its environment names: the CloudWatch
+ * integration of the owning service's PagerDuty CloudWatch service *of that severity* over HTTPS (auto-confirmed by PagerDuty), an e-mail address
  * (confirmed once by its recipient), or none. Alarms send both ALARM and OK to their topic, so PagerDuty
  * incidents resolve by themselves.
  */
@@ -57,7 +59,7 @@ export class GuardrailTopics extends Construct {
           new SnsTopicSubscription(this, `${t.id}-pagerduty`, {
             topicArn: topic.arn,
             protocol: 'https',
-            endpoint: pagerDutyCloudWatchEndpoint(props.integrations.integrationKey(d.service, 'cloudwatch')),
+            endpoint: pagerDutyCloudWatchEndpoint(props.integrations.cloudWatchIntegrationKey(d.service, t.severity)),
             endpointAutoConfirms: true,
           }),
         );

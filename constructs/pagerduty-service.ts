@@ -18,13 +18,13 @@ export interface PagerDutyServiceProps {
 
 /**
  * One technical service: severity-based (or constant low) urgency, acknowledgement and auto-resolve timeouts,
- * a service orchestration that sends each paging severity through its own escalation policy, an Events API v2
- * integration (Alertmanager) and an Amazon CloudWatch integration. The integration keys are secrets: read them
- * through `integrationKey(kind)` (a Terraform reference), never as values.
+ * a service orchestration that sends each paging severity through its own escalation policy, and an Events API v2
+ * integration (Alertmanager). CloudWatch alarms reach their own services (pagerduty-cloudwatch-service.ts). The
+ * integration key is a secret: read it through `integrationKey(kind)` (a Terraform reference), never as a value.
  */
 export class PagerDutyService extends Construct {
   readonly service: Service;
-  readonly integrations: Record<IntegrationKind, ServiceIntegration>;
+  readonly integrations: Partial<Record<IntegrationKind, ServiceIntegration>>;
 
   constructor(scope: Construct, id: string, props: PagerDutyServiceProps) {
     super(scope, id);
@@ -40,7 +40,7 @@ export class PagerDutyService extends Construct {
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
 
-    const integrations = {} as Record<IntegrationKind, ServiceIntegration>;
+    const integrations: Partial<Record<IntegrationKind, ServiceIntegration>> = {};
     for (const i of s.integrations) {
       integrations[i.kind] = new ServiceIntegration(this, `integration-${i.kind}`, { service: this.service.id, name: i.name, type: i.type });
     }
@@ -76,6 +76,8 @@ export class PagerDutyService extends Construct {
 
   /** The integration key of one integration: a Terraform reference token, resolved at apply time. */
   integrationKey(kind: IntegrationKind): string {
-    return this.integrations[kind].integrationKey;
+    const i = this.integrations[kind];
+    if (!i) throw new Error(`service ${this.service.name} has no ${kind} integration`);
+    return i.integrationKey;
   }
 }

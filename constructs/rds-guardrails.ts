@@ -14,7 +14,8 @@ export interface RdsGuardrailsProps {
  * Guardrails of the PostgreSQL RDS instance: a DB parameter group with the runbook's settings
  * (`statement_timeout` …) and the alarms on the instance's AWS/RDS metrics. The instance itself is managed
  * elsewhere: it uses these settings once its `parameter_group_name` is this group (stack output
- * `rds_parameter_group`). A new family gets a new group name, created before the old one is deleted.
+ * `rds_parameter_group`). The group is named by `name_prefix`: a replacement (new family or description) gets a
+ * fresh name and is created before the old one is deleted, so it never collides.
  */
 export class RdsGuardrails extends Construct {
   readonly parameterGroup: DbParameterGroup;
@@ -24,7 +25,9 @@ export class RdsGuardrails extends Construct {
     super(scope, id);
     const pg = props.plan.parameterGroup;
     this.parameterGroup = new DbParameterGroup(this, 'parameter-group', {
-      name: pg.name,
+      // A replacement (family, description) gets a fresh name: no collision under create_before_destroy.
+      namePrefix: 'namePrefix' in pg.naming ? pg.naming.namePrefix : undefined,
+      name: 'name' in pg.naming ? pg.naming.name : undefined,
       family: pg.family,
       description: pg.description,
       parameter: pg.parameters.map((p) => ({ name: p.name, value: p.value, applyMethod: p.applyMethod })),

@@ -5,6 +5,7 @@ import { resolveEnvironment } from '../lib/catalog/resolve';
 import { renderRuleGroups } from '../lib/render/prometheus-rules';
 import { PrometheusRule } from '../constructs/prometheus-rule';
 import { DeltaCrownStack } from './base';
+import { environmentName, kubeContext } from '../lib/catalog/environment-names';
 import { addAlertmanagerConfig } from './alertmanager-config';
 import type { AlertmanagerSecret } from '../constructs/alertmanager-secret';
 import type { PagerDutyStack } from './pagerduty-stack';
@@ -21,8 +22,9 @@ export interface AlertingStackProps {
 
 /**
  * `deltacrown-<environment>-alerting`: the Prometheus rules of one environment as a PrometheusRule of its
- * kube-prometheus-stack, and (with alerts/oncall.yml) its Alertmanager configuration secret. The Kubernetes
- * provider is configured from the deploy environment (`KUBE_CONFIG_PATH`, `KUBE_CTX`, or in-cluster credentials).
+ * kube-prometheus-stack, and (with alerts/oncall.yml) its Alertmanager configuration secret, both named with the
+ * environment's name_suffix. The Kubernetes provider uses the environment's kubeconfig context (catalog.yml
+ * `kubernetes.context`) from the kubeconfig file of the deploy environment (`KUBE_CONFIG_PATH`).
  */
 export class AlertingStack extends DeltaCrownStack {
   readonly rules: PrometheusRule;
@@ -32,9 +34,10 @@ export class AlertingStack extends DeltaCrownStack {
   constructor(scope: Construct, props: AlertingStackProps) {
     super(scope, 'alerting', props);
     const env = props.catalog.catalog.environments.find((e) => e.name === props.environment)!;
-    new KubernetesProvider(this, 'kubernetes', {});
+    // The environment's own cluster: its kubeconfig context from the catalog (the file: KUBE_CONFIG_PATH).
+    new KubernetesProvider(this, 'kubernetes', { configContext: kubeContext(props.catalog, props.environment) });
     this.rules = new PrometheusRule(this, 'prometheus-rule', {
-      name: env.kubernetes.rule_name,
+      name: environmentName(props.catalog, props.environment, env.kubernetes.rule_name),
       namespace: env.kubernetes.namespace,
       labels: env.kubernetes.rule_labels,
       groups: renderRuleGroups(resolveEnvironment(props.catalog, props.environment)).groups,

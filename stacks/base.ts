@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformStack } from 'cdktf';
+import { LocalBackend, TerraformStack } from 'cdktf';
 import { applyStateBackend, stateBackendFromEnv } from './backend';
 
 /** What every DeltaCrown stack knows: the environment it belongs to. */
@@ -19,8 +19,26 @@ export abstract class DeltaCrownStack extends TerraformStack {
   constructor(scope: Construct, concern: string, props: DeltaCrownStackProps) {
     super(scope, stackName(props.environment, concern));
     this.environment = props.environment;
-    applyStateBackend(this, stateBackendFromEnv());
+    const backend = stateBackendFromEnv();
+    applyStateBackend(this, backend);
+    // Without a state bucket: a local backend at a path relative to the stack's directory, so that the synthesized
+    // JSON (and every terraform_remote_state that reads it) is the same bytes from any checkout path. cdktf's own
+    // default would be the absolute path of the synth directory.
+    if (!backend) new LocalBackend(this, { path: localStatePath(this.node.id) });
+    // use_lockfile (S3) needs Terraform >= 1.10; older versions would fail `init` with "Unsupported argument".
+    this.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
   }
+}
+
+/** The Terraform versions every stack accepts (the S3 backend's `use_lockfile` appeared in 1.10). */
+export const REQUIRED_TERRAFORM_VERSION = '>= 1.10';
+
+/**
+ * Local state of a stack, relative to the directory Terraform runs in (`cdktf.out/stacks/<stack>`): the file
+ * `terraform.<stack>.tfstate` in the project directory, three levels up, as with cdktf's default.
+ */
+export function localStatePath(stack: string): string {
+  return `../../../terraform.${stack}.tfstate`;
 }
 
 /** `deltacrown-production-alerting`. */

@@ -10,6 +10,7 @@ import { SyntheticMonitoringCheck } from '../constructs/grafana/synthetic-monito
 import { DataGrafanaSyntheticMonitoringProbes } from '../constructs/grafana/data-synthetic-monitoring-probes';
 import { escapeTerraform } from '../constructs/terraform-strings';
 import { DeltaCrownStack } from './base';
+import { environmentName, grafanaUrl } from '../lib/catalog/environment-names';
 
 export interface GrafanaStackProps {
   readonly catalog: Catalog;
@@ -17,13 +18,13 @@ export interface GrafanaStackProps {
 }
 
 /**
- * The deploy-time settings of the Grafana provider, as Terraform variables that default to null: set
- * `TF_VAR_grafana_url` … or leave them unset, and the provider reads its own environment variables instead
- * (`GRAFANA_URL`, `GRAFANA_AUTH`, `GRAFANA_SM_URL`, `GRAFANA_SM_ACCESS_TOKEN`). No value is ever synthesized.
+ * The deploy-time credentials of the Grafana provider, as Terraform variables that default to null: set
+ * `TF_VAR_grafana_auth` … or leave them unset, and the provider reads its own environment variables instead
+ * (`GRAFANA_AUTH`, `GRAFANA_SM_URL`, `GRAFANA_SM_ACCESS_TOKEN`). No value is ever synthesized. The Grafana URL is no
+ * variable: it is the environment's (dashboards.yml `grafana.urls`), so a stack can only ever talk to its own Grafana.
  */
 export const GRAFANA_VARIABLES = {
-  grafana_url: { env: 'GRAFANA_URL', sensitive: false, description: 'Grafana root URL (unset: the provider reads GRAFANA_URL).' },
-  grafana_auth: { env: 'GRAFANA_AUTH', sensitive: true, description: 'Grafana service account token (unset: the provider reads GRAFANA_AUTH).' },
+  grafana_auth: { env: 'GRAFANA_AUTH', sensitive: true, description: 'Grafana service account token of this environment’s Grafana (unset: the provider reads GRAFANA_AUTH).' },
   grafana_sm_url: { env: 'GRAFANA_SM_URL', sensitive: false, description: 'Synthetic Monitoring API URL (unset: the provider reads GRAFANA_SM_URL).' },
   grafana_sm_access_token: {
     env: 'GRAFANA_SM_ACCESS_TOKEN',
@@ -58,13 +59,14 @@ export class GrafanaStack extends DeltaCrownStack {
     ) as Record<keyof typeof GRAFANA_VARIABLES, TerraformVariable>;
 
     new GrafanaProvider(this, 'grafana', {
-      url: v.grafana_url.stringValue,
+      // The environment's own Grafana, from the catalog; synth refuses an environment without one.
+      url: grafanaUrl(catalog, environment),
       auth: v.grafana_auth.stringValue,
       smUrl: v.grafana_sm_url.stringValue,
       smAccessToken: v.grafana_sm_access_token.stringValue,
     });
 
-    this.folder = new Folder(this, 'folder', { uid: spec.grafana.folder.uid, title: spec.grafana.folder.title, preventDestroyIfNotEmpty: true });
+    this.folder = new Folder(this, 'folder', { uid: environmentName(catalog, environment, spec.grafana.folder.uid), title: spec.grafana.folder.title, preventDestroyIfNotEmpty: true });
 
     for (const d of renderDashboards(catalog, environment)) {
       this.dashboards.push(

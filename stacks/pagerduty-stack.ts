@@ -8,6 +8,8 @@ import type { Catalog } from '../lib/catalog/model';
 import { IntegrationKind, PagerDutyPlan, renderPagerDuty } from '../lib/render/pagerduty';
 import { PagerDutyOnCall } from '../constructs/pagerduty-oncall';
 import { PagerDutyService } from '../constructs/pagerduty-service';
+import { PagerDutyCloudWatchService } from '../constructs/pagerduty-cloudwatch-service';
+import type { Severity } from '../lib/catalog/model';
 import { DeltaCrownStack } from './base';
 
 export interface PagerDutyStackProps {
@@ -18,7 +20,8 @@ export interface PagerDutyStackProps {
 /**
  * `deltacrown-<environment>-pagerduty`: the runbook's on-call in PagerDuty, from alerts/oncall.yml — team, Primary
  * and Secondary schedules, one escalation policy per paging severity, the technical services with their Events API
- * v2 and CloudWatch integrations, alert grouping, and the business service depending on them.
+ * v2 integrations, per service and paging severity a CloudWatch service (that severity's policy, no auto-resolve)
+ * with its Amazon CloudWatch integration, alert grouping, and the business service depending on them.
  *
  * The provider reads its token from `PAGERDUTY_TOKEN` (and `PAGERDUTY_USER_TOKEN` for the optional Slack
  * connection). Integration keys leave the stack only as sensitive outputs and Terraform references
@@ -28,6 +31,8 @@ export class PagerDutyStack extends DeltaCrownStack {
   readonly plan: PagerDutyPlan;
   readonly oncall: PagerDutyOnCall;
   readonly services: ReadonlyMap<string, PagerDutyService>;
+  /** CloudWatch services by `<service>/<severity>`. */
+  readonly cloudWatchServices: ReadonlyMap<string, PagerDutyCloudWatchService>;
 
   constructor(scope: Construct, props: PagerDutyStackProps) {
     super(scope, 'pagerduty', props);
@@ -48,6 +53,19 @@ export class PagerDutyStack extends DeltaCrownStack {
       );
     }
     this.services = services;
+    const cloudWatch = new Map<string, PagerDutyCloudWatchService>();
+    for (const p of this.plan.cloudWatchServices) {
+      cloudWatch.set(
+        `${p.service}/${p.severity}`,
+        new PagerDutyCloudWatchService(this, `${p.service}-cloudwatch-${p.severity}`, {
+          plan: p,
+          escalationPolicyId: this.oncall.escalationPolicyId(p.severity),
+          preventDestroy: this.plan.preventDestroy,
+          slackConnection: this.plan.slackConnection,
+        }),
+      );
+    }
+    this.cloudWatchServices = cloudWatch;
 
     const g = this.plan.alertGrouping;
     new AlertGroupingSetting(this, 'alert-grouping', {
@@ -73,14 +91,38 @@ export class PagerDutyStack extends DeltaCrownStack {
           },
         ],
       });
-      for (const kind of ['events', 'cloudwatch'] as const) {
-        new TerraformOutput(this, `integration-key-${name}-${kind}`, {
-          value: s.integrationKey(kind),
-          sensitive: true,
-          description: `${kind === 'events' ? 'Events API v2' : 'Amazon CloudWatch'} integration key of ${name} (secret).`,
-        });
-      }
+      new TerraformOutput(this, `integration-key-${name}-events`, {
+        value: s.integrationKey('events'),
+        sensitive: true,
+        description: `Events API v2 integration key of ${name} (secret).`,
+      });
     }
+    for (const [key, s] of cloudWatch) {
+      const [name, severity] = key.split('/');
+      new ServiceDependency(this, `business-service-depends-on-${name}-cloudwatch-${severity}`, {
+        dependency: [
+          {
+            dependentService: [{ id: business.id, type: 'business_service' }],
+            supportingService: [{ id: s.service.id, type: 'service' }],
+          },
+        ],
+      });
+      new TerraformOutput(this, `integration-key-${name}-cloudwatch-${severity}`, {
+        value: s.integrationKey,
+        sensitive: true,
+        description: `Amazon CloudWatch integration key of ${name}'s ${severity} guardrail alarms (secret).`,
+      });
+    }
+  }
+
+  /**
+   * The Amazon CloudWatch integration key of a service's CloudWatch service for one severity (a Terraform
+   * reference): where that severity's SNS topic posts.
+   */
+  cloudWatchIntegrationKey(service: string, severity: Severity): string {
+    const s = this.cloudWatchServices.get(`${service}/${severity}`);
+    if (!s) throw new Error(`no CloudWatch service for ${service} and severity ${severity}; expected one of ${[...this.cloudWatchServices.keys()].join(', ')}`);
+    return s.integrationKey;
   }
 
   /**

@@ -36,10 +36,16 @@ export function crossCheckDashboards(c: Catalog): CatalogIssue[] {
       issues.push(src.issue(['grafana', 'urls', env], `unknown environment '${env}'; expected one of ${envs.join(', ')}`, src.keyAt(['grafana', 'urls'], env)));
       continue;
     }
-    const key = url.replace(/\/+$/, '');
-    const other = byUrl.get(key);
-    if (other) at(['grafana', 'urls', env], `same Grafana as environment '${other}': the dashboards of both share their uids and would overwrite each other`);
-    else byUrl.set(key, env);
+    // One Grafana for two environments is fine: every uid carries the environment's name_suffix (catalog.yml).
+    byUrl.set(url.replace(/\/+$/, ''), env);
+  }
+  // Grafana refuses a uid longer than 40 characters (dashboards and folders; pkg/util/shortid_generator.go).
+  for (const e of c.catalog.environments) {
+    const long = (uid: string) => uid.length + e.name_suffix.length > GRAFANA_UID_MAX;
+    if (long(d.grafana.folder.uid)) at(['grafana', 'folder', 'uid'], `'${d.grafana.folder.uid}${e.name_suffix}' (environment ${e.name}) is longer than Grafana's ${GRAFANA_UID_MAX} characters`);
+    d.dashboards.forEach((db, i) => {
+      if (long(db.uid)) at(['dashboards', i, 'uid'], `'${db.uid}${e.name_suffix}' (environment ${e.name}) is longer than Grafana's ${GRAFANA_UID_MAX} characters`);
+    });
   }
 
   const families = alertFamilies(c);
@@ -87,3 +93,6 @@ export function crossCheckDashboards(c: Catalog): CatalogIssue[] {
   }
   return issues;
 }
+
+/** Longest uid Grafana accepts for a dashboard or folder (`util.IsValidShortUID`, 40 characters). */
+export const GRAFANA_UID_MAX = 40;

@@ -8,7 +8,7 @@
 import { CatalogIssue } from './errors';
 import { Catalog, SEVERITY_ORDER } from './model';
 import type { OnCallFile } from './schema-oncall';
-import { TARGET_REF_RE, WEEKDAYS } from './schema-oncall';
+import { TARGET_REF_RE } from './schema-oncall';
 import { SourceFile } from './source';
 import { ALWAYS_FIRING } from './crosscheck';
 import { seconds } from '../duration';
@@ -146,10 +146,9 @@ function checkRotation(o: OnCallFile, at: (p: (string | number)[], m: string) =>
       at(['rotation', field], `not a valid date and time: ${text}`);
       continue;
     }
-    const day = WEEKDAYS[(d.getUTCDay() + 6) % 7];
-    const time = `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+    const { day, time } = wallClock(d, r.time_zone);
     if (day !== r.handoff.day || time !== r.handoff.time || d.getUTCSeconds() !== 0) {
-      at(['rotation', field], `${text} is a ${day} ${time} UTC, not on the hand-off (${r.handoff.day} ${r.handoff.time} ${r.time_zone})`);
+      at(['rotation', field], `${text} is a ${day} ${time} ${r.time_zone}, not on the hand-off (${r.handoff.day} ${r.handoff.time} ${r.time_zone})`);
     }
   }
 }
@@ -169,4 +168,16 @@ function checkHeartbeat(c: Catalog, o: OnCallFile, src: SourceFile, issues: Cata
     }
   }
   issues.push(src.issue(['alertmanager', 'heartbeat', 'alertname'], `no alert named '${name}' in the rules (alerts/rules/*.yml): the heartbeat route needs an always-firing alert`));
+}
+
+/** Weekday and HH:MM of an instant on the wall clock of an IANA time zone (the schedule's, as PagerDuty reads it). */
+function wallClock(d: Date, timeZone: string): { day: string; time: string } {
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(d);
+  } catch {
+    parts = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(d);
+  }
+  const get = (t: string) => parts.find((p) => p.type === t)!.value;
+  return { day: get('weekday').toLowerCase(), time: `${get('hour')}:${get('minute')}` };
 }

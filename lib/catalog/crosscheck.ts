@@ -32,6 +32,11 @@ export function crossCheck(c: Catalog): CatalogIssue[] {
 
   duplicates(c.catalog.services.map((s) => s.name), (i, n) => issues.push(cat.issue(['services', i, 'name'], `duplicate service '${n}'`)));
   duplicates(c.catalog.environments.map((e) => e.name), (i, n) => issues.push(cat.issue(['environments', i, 'name'], `duplicate environment '${n}'`)));
+  // Names and uids are <base><name_suffix>: distinct suffixes make every object of one environment distinct from the
+  // other's, in one cluster or one Grafana.
+  duplicates(c.catalog.environments.map((e) => e.name_suffix), (i, n) =>
+    issues.push(cat.issue(['environments', i, 'name_suffix'], `name_suffix '${n}' is also another environment's: their Kubernetes objects and Grafana uids would collide`)),
+  );
   for (const [i, sev] of SEVERITY_ORDER.entries()) {
     const next = SEVERITY_ORDER[i + 1];
     if (next && seconds(c.catalog.severities[sev].mtta) > seconds(c.catalog.severities[next].mtta)) {

@@ -4,6 +4,7 @@
  */
 import type { Catalog } from './model';
 import type { DashboardSpec } from './schema-dashboards';
+import { environmentName } from './environment-names';
 
 /** The dashboard covering an alert family: the one listing it, else the default dashboard, else none. */
 export function dashboardForFamily(c: Catalog, family: string): DashboardSpec | undefined {
@@ -11,10 +12,13 @@ export function dashboardForFamily(c: Catalog, family: string): DashboardSpec | 
   return all.find((d) => d.families.includes(family)) ?? all.find((d) => d.default);
 }
 
-/** `<grafana url>/d/<uid>` of a dashboard in an environment, or undefined when the environment has no Grafana URL. */
+/**
+ * `<grafana url>/d/<uid><name_suffix>` of a dashboard (its catalog uid) in an environment, or undefined when the
+ * environment has no Grafana URL.
+ */
 export function dashboardUrl(c: Catalog, environment: string, uid: string): string | undefined {
   const base = c.dashboards?.grafana.urls[environment];
-  return base ? `${base.replace(/\/+$/, '')}/d/${uid}` : undefined;
+  return base ? `${base.replace(/\/+$/, '')}/d/${environmentName(c, environment, uid)}` : undefined;
 }
 
 /** The `dashboard_url` annotation of an alert of `family` in `environment` (empty when no dashboard covers it). */

@@ -52,6 +52,7 @@ export interface OnCallEnvironment {
   urgency: 'severity_based' | 'low';
   nameSuffix: string;
   preventDestroy: boolean;
+  /** The secret's name is oncall.yml's `secret_name` with the environment's name_suffix (catalog.yml). */
   alertmanager: { secretName: string; namespace: string };
   slackConnection?: { workspaceId: string; channelId: string };
   /** Per severity: PagerDuty where both the severity and the environment page, the Slack alerts channel otherwise. */
@@ -133,7 +134,7 @@ export function resolveOnCall(c: Catalog): ResolvedOnCall {
       urgency: oe.urgency,
       nameSuffix: oe.name_suffix,
       preventDestroy: oe.prevent_destroy,
-      alertmanager: { secretName: oe.alertmanager.secret_name, namespace: oe.alertmanager.namespace },
+      alertmanager: { secretName: `${oe.alertmanager.secret_name}${env.name_suffix}`, namespace: oe.alertmanager.namespace },
       slackConnection: oe.slack_connection ? { workspaceId: oe.slack_connection.workspace_id, channelId: oe.slack_connection.channel_id } : undefined,
       destination,
       incidentUrgency,

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { duration, slug } from './schema';
+import { PAGERDUTY_TIME_ZONES } from '../pagerduty-time-zones';
 
 /** The on-call levels of the runbook's escalation chain, in the order people are called. */
 export const ONCALL_LEVELS = ['primary', 'secondary', 'team_lead', 'engineering_manager'] as const;
@@ -148,7 +149,12 @@ export const oncallFileSchema = z
           })
           .strict()
           .describe('When one turn hands off to the next, in time_zone.'),
-        time_zone: z.literal('UTC').describe('UTC only: no daylight-saving drift of the hand-off.'),
+        time_zone: z
+          .string()
+          .refine((tz) => PAGERDUTY_TIME_ZONES.includes(tz), (tz) => ({
+            message: `a time zone the PagerDuty provider accepts (validTZ in its util/util.go), such as Etc/UTC; got '${tz}'${tz === 'UTC' ? ' (PagerDuty spells it Etc/UTC)' : ''}`,
+          }))
+          .describe('Time zone of the schedules and the hand-off, one PagerDuty accepts (Etc/UTC: no daylight-saving drift).'),
         start: utcInstant.describe('A fixed past hand-off at which the layers start (never "now": synth must be deterministic).'),
         rotation_virtual_start: utcInstant.describe('The hand-off at which roster[0] starts a primary turn.'),
       })

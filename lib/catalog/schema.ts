@@ -64,10 +64,20 @@ export const environmentSchema = z
   .object({
     name: slug,
     pages: z.boolean().describe('Whether alerts of this environment may page a person. Staging does not.'),
+    name_suffix: z
+      .string()
+      .regex(/^(-[a-z0-9]+)?$/, "empty or '-' and lower-case letters and digits, such as -stg")
+      .describe(
+        'Appended to every Kubernetes object name and Grafana uid of this environment, so two environments in one cluster or one Grafana never share an object. Distinct per environment; empty for the environment whose names the runbook links (production).',
+      ),
     kubernetes: z
       .object({
+        context: z
+          .string()
+          .min(1, 'the kubeconfig context of this environment’s cluster')
+          .describe('The kubeconfig context the Kubernetes provider uses for this environment (the file comes from KUBE_CONFIG_PATH).'),
         namespace: z.string().min(1).describe('Namespace of the kube-prometheus-stack installation.'),
-        rule_name: slug.describe('Name of the PrometheusRule object.'),
+        rule_name: slug.describe('Name of the PrometheusRule object (name_suffix appended).'),
         rule_labels: labelMap.describe('Labels the Prometheus `ruleSelector` matches (kube-prometheus-stack: release).'),
       })
       .strict(),

@@ -26,10 +26,12 @@ import { dashboardForFamily } from '../catalog/dashboards';
 import { selectedChecks, SYNTHETICS_FAMILY } from '../catalog/crosscheck-synthetics';
 import { resolveChecks, ResolvedCheck } from './synthetics';
 import { fmt } from '../num';
+import { environmentName } from '../catalog/environment-names';
 
 /** A rendered dashboard: its identity and the JSON model (`config_json` of `grafana_dashboard`). */
 export interface RenderedDashboard {
   kind: DashboardKind;
+  /** The environment's uid: the catalog uid with its name_suffix. */
   uid: string;
   title: string;
   model: DashboardModel;
@@ -61,7 +63,7 @@ export function renderDashboards(c: Catalog, environment: string): RenderedDashb
     const ctx: Ctx = { c, environment, alerts, spec, families: familiesOf(c, spec) };
     const builder = RENDERERS[spec.kind](ctx);
     const model = finish(builder.build() as DashboardModel);
-    return { kind: spec.kind, uid: spec.uid, title: spec.title, model };
+    return { kind: spec.kind, uid: model.uid, title: spec.title, model };
   });
 }
 
@@ -305,7 +307,7 @@ function base(ctx: Ctx, from: string): dashboard.DashboardBuilder {
   const { spec, c } = ctx;
   const deploy = c.dashboards!.deploy_annotations;
   return new dashboard.DashboardBuilder(spec.title)
-    .uid(spec.uid)
+    .uid(environmentName(c, ctx.environment, spec.uid))
     .description(spec.description)
     .tags(['deltacrown', spec.kind])
     .editable()

@@ -4,6 +4,7 @@
  * CloudWatch alarms with thresholds converted to the metric's native unit (lib/units.ts). No cdktf here: the
  * constructs under constructs/ turn this plan into resources, and `npm run export` writes it as JSON.
  */
+import { createHash } from 'crypto';
 import type { Catalog, Severity } from '../catalog/model';
 import { SEVERITY_ORDER } from '../catalog/model';
 import type { GuardrailAlarm, GuardrailEnvironment, GuardrailParameter } from '../catalog/schema-guardrails';
@@ -62,9 +63,21 @@ export interface AlarmPlan {
   readonly runbookUrl: string;
 }
 
+/**
+ * How a parameter group is named so that a replacement never collides with the group it replaces. Both groups are
+ * created before the old one is deleted (`create_before_destroy`: the old one is still attached to the instance),
+ * and `name`, `family` and `description` force a replacement in the AWS provider, so a fixed name would be taken:
+ * - RDS: `name_prefix` (`<base>-`), Terraform appends a unique suffix (aws_db_parameter_group has the argument);
+ * - ElastiCache has no `name_prefix`: the name ends in a hash of the attributes that force a replacement
+ *   (family, description), so a change that replaces the group also renames it.
+ */
+export type ParameterGroupNaming = { readonly namePrefix: string } | { readonly name: string };
+
 export interface ParameterGroupPlan {
-  /** Parameter group name: `deltacrown-<environment>-<family>`. */
-  readonly name: string;
+  /** Base of the name: `deltacrown-<environment>-<family>`. */
+  readonly baseName: string;
+  /** The name (ElastiCache) or name prefix (RDS) the group is created with. */
+  readonly naming: ParameterGroupNaming;
   readonly family: string;
   /** Constant per environment and engine (a changed description replaces the group). */
   readonly description: string;
@@ -182,12 +195,23 @@ function destination(d: GuardrailEnvironment['notify'][Severity], service: strin
 }
 
 function parameterGroup(environment: string, family: string, engine: string, params: GuardrailParameter[], postgres: boolean): ParameterGroupPlan {
+  const baseName = `deltacrown-${environment}-${family.replace(/[^a-z0-9-]/g, '-')}`;
+  const description = `DeltaCrown ${environment} ${engine} guardrails (alerts/guardrails.yml)`;
   return {
-    name: `deltacrown-${environment}-${family.replace(/[^a-z0-9-]/g, '-')}`,
+    baseName,
+    naming: postgres ? { namePrefix: `${baseName}-` } : { name: `${baseName}-${replacementHash(family, description)}` },
     family,
-    description: `DeltaCrown ${environment} ${engine} guardrails (alerts/guardrails.yml)`,
+    description,
     parameters: params.map((p) => ({ name: p.name, value: parameterValue(p, postgres), applyMethod: p.apply_method })),
   };
+}
+
+/**
+ * 8 hex digits of SHA-256 over the attributes that force a parameter group's replacement: the same inputs give the
+ * same name (an in-place parameter change keeps it), a change that replaces the group gives a new one.
+ */
+export function replacementHash(...forceNew: string[]): string {
+  return createHash('sha256').update(JSON.stringify(forceNew)).digest('hex').slice(0, 8);
 }
 
 /** A parameter value as the engine reads it: PostgreSQL time parameters in whole milliseconds. */

@@ -97,7 +97,7 @@ export function renderOnCallDoc(c: Catalog): string {
       out.push('| alarm | metric | condition | evaluation | severity | notifies | runbook |', '|---|---|---|---|---|---|---|');
       for (const a of [...(plan.rds?.alarms ?? []), ...(plan.elasticache?.alarms ?? []), ...(plan.s3?.alarms ?? [])]) {
         const t = topics.get(a.topic);
-        const dest = !t ? a.topic : t.destination.kind === 'pagerduty' ? `PagerDuty ${t.destination.service} (CloudWatch)` : t.destination.kind === 'email' ? `e-mail ${t.destination.address}` : 'nobody';
+        const dest = !t ? a.topic : t.destination.kind === 'pagerduty' ? `PagerDuty ${t.destination.service} CloudWatch ${t.severity} (${t.severity} policy, no auto-resolve)` : t.destination.kind === 'email' ? `e-mail ${t.destination.address}` : 'nobody';
         const anchor = a.runbookUrl.split('#')[1] ?? '';
         out.push(
           `| ${a.alarmName} | ${a.namespace} ${a.metricName} (${a.extendedStatistic ?? a.statistic}) | ${a.comparisonOperator === 'LessThanThreshold' ? '<' : '>'} ${a.thresholdText} | ${a.datapointsToAlarm} of ${a.evaluationPeriods} × ${a.period}s | ${a.severity} | ${dest} | [${anchor}](runbook.md#${anchor}) |`,
@@ -105,7 +105,7 @@ export function renderOnCallDoc(c: Catalog): string {
       }
       const params = [plan.rds?.parameterGroup, plan.elasticache?.parameterGroup].filter((p) => p !== undefined);
       if (params.length) {
-        out.push('', `Parameter groups: ${params.map((p) => `\`${p!.name}\` (${p!.parameters.map((x) => `${x.name} = ${x.value}`).join(', ')})`).join('; ')}.`);
+        out.push('', `Parameter groups: ${params.map((p) => `\`${'name' in p!.naming ? p!.naming.name : `${p!.naming.namePrefix}…`}\` (${p!.parameters.map((x) => `${x.name} = ${x.value}`).join(', ')})`).join('; ')}.`);
       }
       out.push('');
     }

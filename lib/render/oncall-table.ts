@@ -69,7 +69,9 @@ function chain(r: ResolvedOnCall): string[] {
       'PagerDuty pages the next one (PagerDuty escalates only unacknowledged incidents).',
     `- An acknowledged incident that is not resolved within ${r.pagerduty.acknowledgementTimeout.duration} (` +
       `\`${r.pagerduty.acknowledgementTimeout.ref}\`, the acknowledgement timeout) comes back: it triggers again and notifies ` +
-      `the current level. Open incidents auto-resolve after ${r.pagerduty.autoResolveTimeout.duration} (a lost resolve event).`,
+      `the current level. Open incidents of Alertmanager auto-resolve after ${r.pagerduty.autoResolveTimeout.duration} (a lost resolve event); ` +
+        `CloudWatch guardrail incidents never do (CloudWatch notifies only on a change of state): each paging severity has its own ` +
+        `CloudWatch service per technical service, with that severity's policy, resolved by the alarm's OK.`,
     ...(envsLow.length
       ? [`- ${envsLow.join(', ')}: PagerDuty services have constant low urgency — nothing phones a person, nothing escalates.`]
       : []),

@@ -11,7 +11,7 @@ import { defaultPagingSeverity, onCallEnvironment, ResolvedOnCall, resolveOnCall
 /** The two on-call schedules. */
 export type ScheduleKey = 'primary' | 'secondary';
 
-/** The two integrations of every technical service. */
+/** The integrations: Events API v2 on every technical service, Amazon CloudWatch on the CloudWatch services. */
 export type IntegrationKind = 'events' | 'cloudwatch';
 
 export interface SchedulePlan {
@@ -58,6 +58,31 @@ export interface ServicePlan {
   integrations: { kind: IntegrationKind; name: string; type: string }[];
 }
 
+/**
+ * A service that only CloudWatch alarms of one paging severity reach (through its Amazon CloudWatch integration,
+ * subscribed by that severity's SNS topic). Why its own service:
+ * - severity: PagerDuty's CloudWatch integration does not carry our severity (a CloudWatch event's severity is
+ *   PagerDuty's, not the alarm's), so no orchestration rule can tell a high alarm from a critical one. The service's
+ *   own escalation policy is the severity's, and its urgency a constant (the severity's in this environment): what
+ *   the alarm leads to is fixed by which topic it notifies, nothing else.
+ * - no auto-resolve: CloudWatch notifies only on a state change, so an incident closed by a timeout while the alarm
+ *   stays in ALARM (low free storage for a day) would never be opened again; CloudWatch's OK resolves it.
+ */
+export interface CloudWatchServicePlan {
+  /** The catalog service that owns the guardrail resources (`deltacrown-api`). */
+  service: string;
+  severity: Severity;
+  name: string;
+  description: string;
+  /** Constant urgency of the severity in this environment (`high` for a paging severity in production). */
+  urgency: 'high' | 'low';
+  /** Seconds (a string), as for the technical services. */
+  acknowledgementTimeout: string;
+  /** `"null"`: never auto-resolve (the alarm's OK notification resolves the incident). */
+  autoResolveTimeout: 'null';
+  integration: { name: string; type: string };
+}
+
 export interface PagerDutyPlan {
   environment: string;
   /** Terraform prevent_destroy on schedules, escalation policies and services. */
@@ -68,6 +93,8 @@ export interface PagerDutyPlan {
   schedules: SchedulePlan[];
   escalationPolicies: EscalationPolicyPlan[];
   services: ServicePlan[];
+  /** Per technical service and paging severity: the service its CloudWatch alarms of that severity reach. */
+  cloudWatchServices: CloudWatchServicePlan[];
   alertGrouping: { name: string; description: string; type: string; aggregate: string; fields: string[]; timeWindowSeconds: number };
   businessService: { name: string; description: string; pointOfContact: string };
   slackConnection?: { workspaceId: string; channelId: string; events: string[] };
@@ -156,8 +183,21 @@ export function renderPagerDuty(c: Catalog, environment: string): PagerDutyPlan 
         const pd = r.severities.find((s) => s.severity === p.severity)!.pagerdutySeverity;
         return { label: `${p.severity} alerts (PagerDuty severity ${pd}) escalate through the ${p.severity} policy`, condition: `event.severity matches '${pd}'`, escalationPolicy: p.severity };
       }),
-    integrations: (['events', 'cloudwatch'] as const).map((kind) => ({ kind, ...INTEGRATION_TYPES[kind] })),
+    integrations: [{ kind: 'events' as const, ...INTEGRATION_TYPES.events }],
   }));
+
+  const cloudWatchServices: CloudWatchServicePlan[] = c.catalog.services.flatMap((svc) =>
+    escalationPolicies.map((p) => ({
+      service: svc.name,
+      severity: p.severity,
+      name: `${svc.name} CloudWatch ${p.severity}${sfx}`,
+      description: `Amazon CloudWatch guardrail alarms of severity ${p.severity} on ${svc.name}'s resources: the ${p.severity} escalation policy, never auto-resolved (the alarm's OK resolves). ${managed}`,
+      urgency: env.incidentUrgency[p.severity],
+      acknowledgementTimeout: String(r.pagerduty.acknowledgementTimeout.seconds),
+      autoResolveTimeout: 'null' as const,
+      integration: { ...INTEGRATION_TYPES.cloudwatch },
+    })),
+  );
 
   const people = new Map<string, 'responder' | 'manager'>();
   for (const p of r.roster) people.set(p, 'responder');
@@ -172,6 +212,7 @@ export function renderPagerDuty(c: Catalog, environment: string): PagerDutyPlan 
     schedules,
     escalationPolicies,
     services,
+    cloudWatchServices,
     alertGrouping: {
       name: `${project} alert grouping${sfx}`,
       description: `Alerts of one ${r.pagerduty.alertGrouping.fields.join(' and ')} within ${r.pagerduty.alertGrouping.timeWindowSeconds / 60} min form one incident. ${managed}`,

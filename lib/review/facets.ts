@@ -177,7 +177,7 @@ export const guardrailFacet: Facet = (c) =>
     }));
     for (const pg of [plan.rds?.parameterGroup, plan.elasticache?.parameterGroup]) {
       if (!pg) continue;
-      items.push({ kind: 'parameter group', name: pg.name, environment: env, fields: Object.fromEntries(pg.parameters.map((p) => [p.name, plain(p.value)])) });
+      items.push({ kind: 'parameter group', name: pg.baseName, environment: env, fields: Object.fromEntries(pg.parameters.map((p) => [p.name, plain(p.value)])) });
     }
     return items;
   });
