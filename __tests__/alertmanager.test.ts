@@ -4,7 +4,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
 import { parse, stringify } from 'yaml';
 import { loadCatalog } from '../lib/catalog/load';
 import type { Catalog } from '../lib/catalog/model';
@@ -13,7 +12,7 @@ import { HEARTBEAT_URL_PLACEHOLDER } from '../lib/export-alertmanager';
 import { AlertmanagerConfig, renderAlertmanagerConfig } from '../lib/render/alertmanager';
 import { alertmanagerExportOptions } from '../bin/alertmanager-args';
 import { parseArgs } from '../bin/cli';
-import { FIXTURE_ALERTS, copyCatalog, edit, ROOT, tempDir } from './helpers';
+import { FIXTURE_ALERTS, copyCatalog, edit, ROOT, runCommand, tempDir } from './helpers';
 import { amtool, functionArgument, mapRefs, parseHcl, synthAll } from './helpers-oncall';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
@@ -150,11 +149,7 @@ describe('npm run export', () => {
 
   it('accepts the same options on the real command line (bin/export.ts) and writes a file amtool accepts', () => {
     const out = tempDir('deltacrown-export-cli-');
-    const r = spawnSync(
-      process.execPath,
-      [require.resolve('tsx/cli'), 'bin/export.ts', '--out', out, '--env', 'production', '--routing-key', 'k', '--pagerduty-url', 'http://127.0.0.1:9/v2/enqueue', '--secrets-dir', '/run/secrets/am'],
-      { cwd: ROOT, encoding: 'utf8', timeout: 60000 },
-    );
+    const r = runCommand('bin/export', ['--out', out, '--catalog', FIXTURE_ALERTS, '--env', 'production', '--routing-key', 'k', '--pagerduty-url', 'http://127.0.0.1:9/v2/enqueue', '--secrets-dir', '/run/secrets/am']);
     expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 0 });
     const file = path.join(out, 'production', 'alertmanager', 'alertmanager.yml');
     const cfg = parse(fs.readFileSync(file, 'utf8')) as AlertmanagerConfig;

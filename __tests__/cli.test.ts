@@ -1,13 +1,11 @@
 /** The command-line entry points: exit codes, messages, and nothing written for a bad catalog. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
-import { ROOT, copyCatalog, edit, tempDir } from './helpers';
+import { copyCatalog, edit, runCommand, tempDir } from './helpers';
 
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 function run(script: string, args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(TSX, [path.join(ROOT, script), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = runCommand(script.replace(/\.ts$/, ''), args, { env });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

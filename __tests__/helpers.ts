@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
+import { spawnSync, SpawnSyncReturns } from 'child_process';
 import { loadCatalog } from '../lib/catalog/load';
 import { CatalogError, CatalogIssue } from '../lib/catalog/errors';
 import { markdownAnchors } from '../lib/markdown';
@@ -63,6 +63,19 @@ export function positionOf(text: string, needle: string, shift = 0, nth = 1): { 
   at += shift;
   const before = text.slice(0, at);
   return { line: before.split('\n').length, column: at - before.lastIndexOf('\n') };
+}
+
+/**
+ * Runs a project command exactly as its npm script does (`node scripts/run.cjs <entry> …`, e.g. `bin/review`,
+ * `main`), in `cwd` (default: the project) with `env` added to the environment.
+ */
+export function runCommand(entry: string, args: string[] = [], opts: { cwd?: string; env?: Record<string, string> } = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run.cjs'), entry, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...opts.env },
+    timeout: 60000,
+  });
 }
 
 /** Path of a Debian tool the tests run, or a failure that says how to install it. */

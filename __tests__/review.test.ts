@@ -1,11 +1,11 @@
 /** `npm run review`: what a PR changes in alerting, classified, against a git ref. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync } from 'child_process';
 import { loadCatalog } from '../lib/catalog/load';
 import { reviewAgainst } from '../lib/review/review';
 import { renderMarkdown } from '../lib/review/report';
-import { FIXTURE, ROOT, edit, tempDir } from './helpers';
+import { FIXTURE, edit, runCommand, tempDir } from './helpers';
 
 /**
  * The instant every review here speaks of ("who is on call now"): Wednesday of the fixture rotation's first turn
@@ -163,8 +163,7 @@ describe('review against HEAD', () => {
 });
 
 describe('npm run review (command line)', () => {
-  const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-  const cli = (cwd: string, args: string[]) => spawnSync(TSX, [path.join(ROOT, 'bin/review.ts'), ...args], { cwd, encoding: 'utf8' });
+  const cli = (cwd: string, args: string[]) => runCommand('bin/review', args, { cwd });
 
   it('--fail-on loosened exits non-zero for a loosened threshold, 0 for a tightened one; --json for machines', () => {
     const { dir, alerts } = repo();

@@ -16,7 +16,7 @@ import { renderRuleGroups } from '../lib/render/prometheus-rules';
 import { renderPromtoolTests } from '../lib/render/promtool-tests';
 import { renderExport, toYaml, writeFiles } from '../lib/export';
 import { SM_LABEL_LIMITS } from '../constructs/grafana/synthetic-monitoring-check';
-import { FIXTURE_ALERTS, copyCatalog, edit, positionOf, requireBinary, ROOT, tempDir, catalogIssues } from './helpers';
+import { FIXTURE_ALERTS, copyCatalog, edit, positionOf, requireBinary, runCommand, tempDir, catalogIssues } from './helpers';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
 const ENVS = catalog.catalog.environments.map((e) => e.name);
@@ -204,10 +204,7 @@ describe('blackbox_exporter export', () => {
 
   it('points every check at another base URL with --synthetics-base-url (plain HTTP: no TLS requirement)', () => {
     const out = tempDir('deltacrown-export-');
-    const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['bin/export.ts', '--out', out, '--env', 'staging', '--synthetics-base-url', 'http://127.0.0.1:18080/'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
+    const r = runCommand('bin/export', ['--out', out, '--catalog', FIXTURE_ALERTS, '--env', 'staging', '--synthetics-base-url', 'http://127.0.0.1:18080/']);
     expect(r.status).toBe(0);
     const targets = parse(fs.readFileSync(path.join(out, 'staging', 'synthetics', 'targets.yml'), 'utf8'));
     expect(targets.map((t: { targets: string[] }) => t.targets[0])).toEqual(RUNBOOK_PATHS.map((p) => `http://127.0.0.1:18080${p}`));

@@ -12,7 +12,6 @@ import { parseDocument, YAMLMap, YAMLSeq } from 'yaml';
 import { ROOT, tempDir } from './helpers';
 
 const ALERT = 'DeltaCrownHttp5xxRatioCritical';
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const JEST = path.join(ROOT, 'node_modules', '.bin', 'jest');
 const THIS = path.basename(__filename);
 
@@ -78,9 +77,10 @@ describe('the README threshold flow on a copy of the project', () => {
     const { from, to, file } = raiseRatioThreshold(project, ALERT);
     const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { cwd: project, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
 
-    const validate = run(TSX, ['bin/validate.ts']);
+    const runner = path.join(project, 'scripts', 'run.cjs');
+    const validate = run(process.execPath, [runner, 'bin/validate']);
     expect({ step: 'npm run validate', code: validate.status, stderr: validate.stderr }).toEqual({ step: 'npm run validate', code: 0, stderr: '' });
-    const docs = run(TSX, ['bin/docs.ts']);
+    const docs = run(process.execPath, [runner, 'bin/docs']);
     expect({ step: 'npm run docs', code: docs.status }).toEqual({ step: 'npm run docs', code: 0 });
     expect(docs.stdout).toMatch(/rewritten: docs\/oncall\.md/);
 

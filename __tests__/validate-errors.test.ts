@@ -5,13 +5,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
 import { parseDocument } from 'yaml';
 import { loadCatalog } from '../lib/catalog/load';
 import { allAlerts, resolveEnvironment } from '../lib/catalog/resolve';
 import { renderExport } from '../lib/export';
 import { CatalogIssue, formatIssue } from '../lib/catalog/errors';
-import { catalogIssues, copyCatalog, edit, positionOf, ROOT } from './helpers';
+import { catalogIssues, copyCatalog, edit, positionOf, ROOT, runCommand } from './helpers';
 
 /** The one issue of `file` at `field`; fails with every issue listed when there is none or more than one. */
 function issueAt(issues: CatalogIssue[], file: string, field: string): CatalogIssue {
@@ -275,8 +274,7 @@ describe('thresholds in the unit of their signal', () => {
 });
 
 describe('npm run validate (bin/validate.ts)', () => {
-  const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-  const validate = (...args: string[]) => spawnSync(TSX, [path.join(ROOT, 'bin', 'validate.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  const validate = (...args: string[]) => runCommand('bin/validate', args);
   /** Every file under a directory with its contents, to show that nothing was written. */
   const tree = (dir: string): Record<string, string> =>
     Object.fromEntries(

@@ -62,6 +62,12 @@ describe('pr.yml', () => {
     expect(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toContain('npm test');
   });
 
+  it('keeps the cdktf CLI off the network: CHECKPOINT_DISABLE in both workflows and in .ci/run', () => {
+    expect(pr.env.CHECKPOINT_DISABLE).toBe('1');
+    expect(load('deploy.yml').env.CHECKPOINT_DISABLE).toBe('1');
+    expect(fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8')).toMatch(/^export CHECKPOINT_DISABLE=1$/m);
+  });
+
   it('reviews against the PR base with full history and posts (or updates) one comment', () => {
     const job = pr.jobs.review;
     expect(job.steps.find((s: any) => s.uses?.startsWith('actions/checkout')).with['fetch-depth']).toBe(0);
@@ -107,11 +113,11 @@ describe('pr.yml: terraform validate and plan', () => {
     expect(plan.run).toContain('-lock=false');
     expect(plan.run).not.toMatch(/\bapply\b/);
     for (const [k, v] of Object.entries<string>(plan.env)) if (/TOKEN|AUTH/.test(k)) expect({ k, v }).toEqual({ k, v: expect.stringMatching(/READONLY/) });
-    expect(plan.run).toContain('bin/plan-summary.ts summary');
+    expect(plan.run).toContain('bin/plan-summary summary');
   });
 
   it('plans every stack the app synthesizes when it changes: each belongs to one planned environment', () => {
-    const step = pr.jobs.plan.steps.find((s: any) => s.run?.includes('bin/plan-summary.ts changed'));
+    const step = pr.jobs.plan.steps.find((s: any) => s.run?.includes('bin/plan-summary changed'));
     expect(step.run).toContain('grep "^deltacrown-${{ matrix.environment }}-"');
     for (const s of stacks) expect({ stack: s.node.id, planned: envs.some((e) => s.node.id.startsWith(`deltacrown-${e}-`)) }).toEqual({ stack: s.node.id, planned: true });
   });

@@ -25,18 +25,21 @@ export function removeBenchTemps(): void {
   for (const d of temps.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 }
 
-/** `node --require rss-hook --import tsx <script> <args>`, with `env` added. Throws when it exits non-zero. */
-export function measure(script: string, args: string[] = [], env: Record<string, string> = {}): Measurement {
+/**
+ * `node --require rss-hook scripts/run.cjs <entry> <args>` — the command an npm script runs (`main`,
+ * `bin/validate`, …) — with `env` added. Throws when it exits non-zero.
+ */
+export function measure(entry: string, args: string[] = [], env: Record<string, string> = {}): Measurement {
   const usageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   const usage = path.join(usageDir, 'usage.json');
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--require', path.join(__dirname, 'rss-hook.cjs'), '--import', 'tsx', script, ...args], {
+  const r = spawnSync(process.execPath, ['--require', path.join(__dirname, 'rss-hook.cjs'), path.join(ROOT, 'scripts', 'run.cjs'), entry, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env, BENCH_USAGE_FILE: usage },
     encoding: 'utf8',
   });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`${script} exited ${r.status}: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`${entry} exited ${r.status}: ${r.stderr}`);
   const ru = JSON.parse(fs.readFileSync(usage, 'utf8')) as { maxRSS: number };
   fs.rmSync(usageDir, { recursive: true, force: true });
   return { wallMs, peakRssMiB: ru.maxRSS / 1024 };

@@ -10,9 +10,10 @@ import * as path from 'path';
 import { loadCatalog } from '../lib/catalog/load';
 import { renderOnCallTable, withOnCallTable } from '../lib/render/oncall-table';
 import { renderOnCallDoc } from '../lib/render/oncall-doc';
+import { projectRoot } from '../lib/project-root';
 import { option, parseArgs, runCli } from './cli';
 
-const ROOT = path.join(__dirname, '..');
+const ROOT = projectRoot();
 
 /** Relative path → the content it should have, for every generated document. */
 export function renderDocs(catalogDir: string): Map<string, string> {

@@ -1,6 +1,6 @@
 /**
- * `tsx bin/plan-summary.ts changed <base cdktf.out> <head cdktf.out>`: prints the stacks whose synthesized JSON differs
- * (one per line). `tsx bin/plan-summary.ts summary <head cdktf.out> <plans dir>`: Markdown summary of the plans
+ * `node scripts/run.cjs bin/plan-summary changed <base cdktf.out> <head cdktf.out>`: prints the stacks whose synthesized JSON differs
+ * (one per line). `node scripts/run.cjs bin/plan-summary summary <head cdktf.out> <plans dir>`: Markdown summary of the plans
  * `<plans dir>/<stack>.json` (`terraform show -json`), for the PR review comment. Used by .github/workflows/pr.yml.
  */
 import * as fs from 'fs';

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import { CATALOG_FILES } from '../lib/catalog/model';
+import { projectRoot } from '../lib/project-root';
 import { parseArgs, runCli } from './cli';
 
 /** File name → JSON text of every catalog file kind's schema. */
@@ -25,7 +26,7 @@ export function renderSchemas(): Map<string, string> {
 if (require.main === module) {
   runCli(() => {
     const { options } = parseArgs(process.argv.slice(2));
-    const dir = path.join(__dirname, '..', 'alerts', 'schemas');
+    const dir = path.join(projectRoot(), 'alerts', 'schemas');
     const stale: string[] = [];
     for (const [name, text] of renderSchemas()) {
       const file = path.join(dir, name);
