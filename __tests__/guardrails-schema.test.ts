@@ -10,7 +10,7 @@ import { CatalogIssue } from '../lib/catalog/errors';
 import { renderGuardrails } from '../lib/render/guardrails';
 import { markdownAnchors } from '../lib/markdown';
 import { renderSchemas } from '../bin/schemas';
-import { FIXTURE_ALERTS, LIVE_ALERTS, copyCatalog, edit, positionOf, ROOT, catalogIssues } from './helpers';
+import { FIXTURE_ALERTS, LIVE_SCHEMAS, copyCatalog, edit, positionOf, ROOT, catalogIssues } from './helpers';
 
 const FILE = 'guardrails.yml';
 
@@ -42,7 +42,7 @@ describe('the committed guardrails', () => {
   });
 
   it('has a fresh JSON Schema (npm run schemas)', () => {
-    const committed = fs.readFileSync(path.join(LIVE_ALERTS, 'schemas', 'guardrails.schema.json'), 'utf8');
+    const committed = fs.readFileSync(path.join(LIVE_SCHEMAS, 'guardrails.schema.json'), 'utf8');
     expect(committed).toBe(renderSchemas().get('guardrails.schema.json'));
   });
 

@@ -14,6 +14,8 @@ export const ROOT = path.join(__dirname, '..');
  * values, so that the README's "change a threshold" flow leaves the suite green.
  */
 export const LIVE_ALERTS = path.join(ROOT, 'alerts');
+/** The committed JSON Schemas of the catalog (generated from the code, not from catalog values). */
+export const LIVE_SCHEMAS = path.join(LIVE_ALERTS, 'schemas');
 /**
  * A frozen catalog for tests that need particular values or mutate a catalog: `__tests__/fixtures/catalog/`
  * holds `alerts/` and the `docs/runbook.md` its runbook anchors point to. It changes only when a test needs it to.

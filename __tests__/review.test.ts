@@ -3,7 +3,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { loadCatalog } from '../lib/catalog/load';
-import { reviewAgainst } from '../lib/review/review';
+import { reviewAgainst, reviewItems } from '../lib/review/review';
+import { diffItems } from '../lib/review/diff';
+import type { Catalog } from '../lib/catalog/model';
 import { renderMarkdown } from '../lib/review/report';
 import { FIXTURE, edit, runCommand, tempDir } from './helpers';
 
@@ -103,19 +105,29 @@ describe('review against HEAD', () => {
 
   // The roster edit changes who is on call only in the turns where the edited person is primary or secondary:
   // the review speaks of the instant it is given, and turns change at the Monday 00:00 UTC hand-off.
-  it.each([
-    ['the last second of turn 0 (engineer1 primary)', '2025-11-23T23:59:59Z', 'primary oncall.engineer9@deltacrown.com, secondary oncall.engineer4@deltacrown.com'],
-    ['the hand-off into turn 1 (engineer1 secondary)', '2025-11-24T00:00:00Z', 'primary oncall.engineer2@deltacrown.com, secondary oncall.engineer9@deltacrown.com'],
-    ['turn 2 (engineer1 off)', '2025-12-01T00:00:00Z', undefined],
-    // Europe leaves summer time on Sunday 2026-10-25 at 01:00 UTC; the UTC rotation does not move with it.
-    ['turn 48 (= 0 mod 4), after the October daylight-saving change', '2026-10-25T23:59:59Z', 'primary oncall.engineer9@deltacrown.com, secondary oncall.engineer4@deltacrown.com'],
-    ['turn 49, the Monday 00:00 UTC hand-off after it', '2026-10-26T00:00:00Z', 'primary oncall.engineer2@deltacrown.com, secondary oncall.engineer9@deltacrown.com'],
-    ['turn 56, a year on', '2026-12-14T00:00:00Z', 'primary oncall.engineer9@deltacrown.com, secondary oncall.engineer4@deltacrown.com'],
-  ])('shows who is on call at %s', (_, at, now) => {
-    const { alerts } = repo();
-    edit(alerts, 'oncall.yml', /oncall\.engineer1@deltacrown\.com/, 'oncall.engineer9@deltacrown.com');
-    const row = review(alerts, new Date(at)).changes.find((c) => c.kind === 'rotation' && c.field === 'on call now');
-    expect(row?.new).toBe(now);
+  describe('who is on call, at the instant the review is given', () => {
+    let base: Catalog;
+    let head: Catalog;
+    beforeAll(() => {
+      const { alerts } = repo();
+      base = loadCatalog(alerts);
+      edit(alerts, 'oncall.yml', /oncall\.engineer1@deltacrown\.com/, 'oncall.engineer9@deltacrown.com');
+      head = loadCatalog(alerts);
+    });
+
+    it.each([
+      ['the last second of turn 0 (engineer1 primary)', '2025-11-23T23:59:59Z', 'primary oncall.engineer9@deltacrown.com, secondary oncall.engineer4@deltacrown.com'],
+      ['the hand-off into turn 1 (engineer1 secondary)', '2025-11-24T00:00:00Z', 'primary oncall.engineer2@deltacrown.com, secondary oncall.engineer9@deltacrown.com'],
+      ['turn 2 (engineer1 off)', '2025-12-01T00:00:00Z', undefined],
+      // Europe leaves summer time on Sunday 2026-10-25 at 01:00 UTC; the Etc/UTC rotation does not move with it.
+      ['turn 48 (= 0 mod 4), after the October daylight-saving change', '2026-10-25T23:59:59Z', 'primary oncall.engineer9@deltacrown.com, secondary oncall.engineer4@deltacrown.com'],
+      ['turn 49, the Monday 00:00 UTC hand-off after it', '2026-10-26T00:00:00Z', 'primary oncall.engineer2@deltacrown.com, secondary oncall.engineer9@deltacrown.com'],
+      ['turn 56, a year on', '2026-12-14T00:00:00Z', 'primary oncall.engineer9@deltacrown.com, secondary oncall.engineer4@deltacrown.com'],
+    ])('%s', (_, at, now) => {
+      const ctx = { at: new Date(at) };
+      const row = diffItems(reviewItems(base, ctx), reviewItems(head, ctx)).find((c) => c.kind === 'rotation' && c.field === 'on call now');
+      expect(row?.new).toBe(now);
+    });
   });
 
   it('shows a new Slack channel for warnings as a routing change', () => {

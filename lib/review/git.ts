@@ -24,11 +24,13 @@ export function catalogAtRef(ref: string, catalogDir: string): string | undefine
   }
   const files = git(['ls-tree', '-r', '--name-only', ref, '--', rel], root).toString().split('\n').filter(Boolean);
   if (files.length === 0) return undefined;
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'deltacrown-base-')), path.basename(abs));
-  for (const f of files) {
-    const target = path.join(out, path.relative(rel, f));
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, git(['show', `${ref}:${f}`], root));
-  }
+  // One `git archive` of the directory, unpacked by tar: two processes, whatever the number of files.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'deltacrown-base-'));
+  const unpacked = path.join(tmp, 'tree');
+  fs.mkdirSync(unpacked);
+  execFileSync('tar', ['-x', '-C', unpacked], { input: git(['archive', '--format=tar', ref, '--', rel], root) });
+  const out = path.join(tmp, path.basename(abs));
+  fs.renameSync(path.join(unpacked, rel), out);
+  fs.rmSync(unpacked, { recursive: true, force: true });
   return out;
 }
