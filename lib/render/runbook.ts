@@ -83,6 +83,8 @@ function escalationRegion(r: ResolvedOnCall): string {
     ...(quiet.length ? [`- ${quiet.join(', ')}: nothing pages — every severity goes to Slack ${r.slack.alerts}; CloudWatch incidents there are low urgency and do not escalate.`] : []),
     '',
     `PagerDuty cannot escalate on time to *resolve*. What replaces the runbook's "not resolved in … → next level" rules: the acknowledgement timeout above, and a manual step — an incident open past its MTTR target (${mttr}) is escalated by the responder to the next level of the chain (PagerDuty *Escalate*, or \`@pagerduty escalate <incident-id>\` in Slack) with an update in ${r.slack.incidents}. Cross-team coordination, a customer-facing outage past the MTTR target or a suspected data breach: page the ${levelName('engineering_manager')} by hand.`,
+    '',
+    'MTTA / MTTR of every incident against these targets, with each breach and what follows: `npm run incidents` (from a PagerDuty raw incidents export, or fetched with `--pagerduty-token`).',
   ].join('\n');
 }
 
