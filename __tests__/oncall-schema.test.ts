@@ -124,7 +124,7 @@ const cases: Case[] = [
     name: 'production unprotected',
     from: 'prevent_destroy: true',
     to: 'prevent_destroy: false',
-    at: 'false\n    alertmanager: { secret_name: alertmanager-deltacrown, namespace: monitoring }\n    # Optional',
+    at: 'false\n    # url: where people reach this Alertmanager',
     field: 'environments.production.prevent_destroy',
     message: /must be protected \(prevent_destroy: true\)/,
   },

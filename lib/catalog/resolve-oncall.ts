@@ -53,7 +53,8 @@ export interface OnCallEnvironment {
   nameSuffix: string;
   preventDestroy: boolean;
   /** The secret's name is oncall.yml's `secret_name` with the environment's name_suffix (catalog.yml). */
-  alertmanager: { secretName: string; namespace: string };
+  /** `url`: where people reach the environment's Alertmanager (silences), when the catalog says. */
+  alertmanager: { secretName: string; namespace: string; url?: string };
   slackConnection?: { workspaceId: string; channelId: string };
   /** Per severity: PagerDuty where both the severity and the environment page, the Slack alerts channel otherwise. */
   destination: Record<Severity, Destination>;
@@ -80,6 +81,8 @@ export interface ResolvedOnCall {
   slack: { incidents: string; alerts: string; onCall: string };
   severities: OnCallSeverity[];
   pagerduty: {
+    /** `https://<subdomain>.pagerduty.com`, when the catalog names the account. */
+    baseUrl?: string;
     /** The target reference (`critical.mttr`), its duration and its value in seconds. */
     acknowledgementTimeout: { ref: string; duration: string; seconds: number };
     autoResolveTimeout: { duration: string; seconds: number };
@@ -134,7 +137,7 @@ export function resolveOnCall(c: Catalog): ResolvedOnCall {
       urgency: oe.urgency,
       nameSuffix: oe.name_suffix,
       preventDestroy: oe.prevent_destroy,
-      alertmanager: { secretName: `${oe.alertmanager.secret_name}${env.name_suffix}`, namespace: oe.alertmanager.namespace },
+      alertmanager: { secretName: `${oe.alertmanager.secret_name}${env.name_suffix}`, namespace: oe.alertmanager.namespace, url: oe.alertmanager.url },
       slackConnection: oe.slack_connection ? { workspaceId: oe.slack_connection.workspace_id, channelId: oe.slack_connection.channel_id } : undefined,
       destination,
       incidentUrgency,
@@ -157,6 +160,7 @@ export function resolveOnCall(c: Catalog): ResolvedOnCall {
     slack: { incidents: o.slack.incidents, alerts: o.slack.alerts, onCall: o.slack.on_call },
     severities,
     pagerduty: {
+      baseUrl: o.pagerduty.subdomain ? `https://${o.pagerduty.subdomain}.pagerduty.com` : undefined,
       acknowledgementTimeout: { ref: o.pagerduty.acknowledgement_timeout, duration: ackDuration, seconds: seconds(ackDuration) },
       autoResolveTimeout: { duration: o.pagerduty.auto_resolve_timeout, seconds: seconds(o.pagerduty.auto_resolve_timeout) },
       alertGrouping: {

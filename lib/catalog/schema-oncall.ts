@@ -109,6 +109,11 @@ export const oncallEnvironmentSchema = z
             '(alertmanager.alertmanagerSpec.useExistingSecret: true, configSecret: <name>).',
         ),
         namespace: z.string().min(1).describe('Namespace of the kube-prometheus-stack Alertmanager.'),
+        url: z
+          .string()
+          .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http(s) URL such as https://alertmanager.example.com')
+          .optional()
+          .describe('Where people reach the environment’s Alertmanager (amtool --alertmanager.url; the on-call reference’s silence commands).'),
       })
       .strict(),
     slack_connection: z
@@ -172,6 +177,11 @@ export const oncallFileSchema = z
       .describe('Per severity of catalog.yml: PagerDuty severity and urgency, escalation chain, notification timings.'),
     pagerduty: z
       .object({
+        subdomain: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9-]*$/, 'the account subdomain, such as acme for https://acme.pagerduty.com')
+          .optional()
+          .describe('The PagerDuty account’s subdomain (https://<subdomain>.pagerduty.com): links of the on-call reference.'),
         acknowledgement_timeout: targetRef.describe(
           'An acknowledged incident that is not resolved within this target comes back (triggers again and re-notifies).',
         ),

@@ -57,6 +57,14 @@ export const severitySchema = z
     mtta: duration.describe('Mean-time-to-acknowledge target.'),
     mttr: duration.describe('Mean-time-to-resolve target.'),
     pages: z.boolean().describe('Whether this severity pages a person (PagerDuty) in an environment that pages.'),
+    breach: z
+      .object({
+        mtta: z.string().min(1).describe('What follows when an incident of this severity is acknowledged later than the MTTA target.'),
+        mttr: z.string().min(1).describe('What follows when an incident of this severity is resolved later than the MTTR target.'),
+      })
+      .strict()
+      .optional()
+      .describe('The runbook’s consequences of a missed target (the docs and the incidents report state them).'),
   })
   .strict();
 

@@ -11,6 +11,8 @@ import { dashboardForFamily, dashboardUrl } from '../catalog/dashboards';
 import { guardrailEnvironments, renderGuardrails } from './guardrails';
 import { resolveChecks } from './synthetics';
 import { renderOnCallTable } from './oncall-table';
+import { alertWindows, conditionText } from './humanize';
+import { pagerDutyLinks, routingDiagram, silenceCommands } from './oncall-sections';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -24,20 +26,9 @@ function route(r: ResolvedOnCall | undefined, environment: string, a: ResolvedAl
   return e.destination[sev.severity] === 'pagerduty' ? `PagerDuty (${e.incidentUrgency[sev.severity]} urgency)` : `Slack ${r.slack.alerts}`;
 }
 
-/** The condition as people read it: `> 5%`, or the PromQL of a condition alert. */
-function condition(a: ResolvedAlert): string {
-  if (a.kind === 'burn') return `burn rate ${a.expr.match(/> \(([0-9.]+) \*/)?.[1] ?? '?'}× over ${windows(a).join(' and ')}`;
-  if (a.thresholdText) return `${a.comparison === 'below' ? '<' : '>'} ${a.thresholdText}`;
-  return `\`${esc(a.expr.replace(/\s+/g, ' '))}\``;
-}
-
-/** Rate windows used by an alert (`5m`, `1h` …), from its expression and, for burn alerts, its recording rules. */
-function windows(a: ResolvedAlert): string[] {
-  const ws = new Set<string>();
-  for (const m of (a.signalExpr ?? a.expr).matchAll(/\[([0-9]+[smhdwy])\]/g)) ws.add(m[1]);
-  for (const m of a.expr.matchAll(/ratio_rate([0-9]+[smhdwy])/g)) ws.add(m[1]);
-  return [...ws];
-}
+/** The condition as people read it: `> 5%`, `burn rate > 14.4× over 1h and 5m`, a condition alert in words. */
+const condition = (a: ResolvedAlert) => esc(conditionText(a));
+const windows = alertWindows;
 
 export function renderOnCallDoc(c: Catalog): string {
   const r = c.oncall ? resolveOnCall(c) : undefined;
@@ -55,6 +46,31 @@ export function renderOnCallDoc(c: Catalog): string {
   ];
   if (c.oncall) out.push(renderOnCallTable(c).trim(), '');
   else out.push(...Object.entries(c.catalog.severities).map(([k, s]) => `- **${k}**: MTTA ${s.mtta}, MTTR ${s.mttr}`), '');
+  if (r) {
+    out.push(
+      '## Who is on call',
+      '',
+      '`npm run oncall` prints who is primary and secondary now and at every hand-off of the coming weeks, computed from the ' +
+        'PagerDuty schedule layers the stacks configure (`-- --tz Europe/Berlin` for local hand-off times, `-- --ics oncall.ics` ' +
+        `for a calendar to subscribe to). If PagerDuty itself is down: ${r.slack.incidents}, then the team lead (${r.teamLead}) and ` +
+        `the engineering manager (${r.engineeringManager}) directly.`,
+      '',
+      `## Routing (${first})`,
+      '',
+      '```mermaid',
+      routingDiagram(c, r, first),
+      '```',
+      '',
+      '## PagerDuty',
+      '',
+      ...pagerDutyLinks(c, r),
+      '',
+      '## Silencing',
+      '',
+      ...silenceCommands(c, r),
+      '',
+    );
+  }
 
   // Alerts, with the values of the first environment (production); other environments' differences listed after.
   const byEnv = Object.fromEntries(envs.map((e) => [e, allAlerts(resolveEnvironment(c, e))]));
