@@ -13,6 +13,7 @@ import { crossCheckGuardrails } from './crosscheck-guardrails';
 import { crossCheckOnCall } from './crosscheck-oncall';
 import { crossCheckSynthetics } from './crosscheck-synthetics';
 import { crossCheckDashboards } from './crosscheck-dashboards';
+import { crossCheckLiveness } from './crosscheck-liveness';
 import { seconds } from '../duration';
 import { fmt } from '../num';
 
@@ -65,6 +66,7 @@ export function crossCheck(c: Catalog): CatalogIssue[] {
   issues.push(...crossCheckGuardrails(c));
   issues.push(...crossCheckSynthetics(c));
   issues.push(...crossCheckDashboards(c));
+  issues.push(...crossCheckLiveness(c));
   return issues;
 }
 
@@ -286,7 +288,7 @@ function checkExamples(ctx: Ctx, src: SourceFile, name: string, ex: Examples | u
         if (p.error || p.selectors.length !== 1) {
           ctx.issues.push(src.issueInValue([...at, 'examples', kind, i, 'series', si, 'series'], p.error?.offset ?? 0, `expected a series such as metric{label="value"}${p.error ? `: ${p.error.message}` : ''}`));
         }
-        if (!/^\s*(_|stale|[-+]?[0-9.e]+([+-][0-9.e]+)?(x[0-9]+)?)(\s+(_|stale|[-+]?[0-9.e]+([+-][0-9.e]+)?(x[0-9]+)?))*\s*$/.test(s.values)) {
+        if (!/^\s*(_(x[0-9]+)?|stale|[-+]?[0-9.e]+([+-][0-9.e]+)?(x[0-9]+)?)(\s+(_(x[0-9]+)?|stale|[-+]?[0-9.e]+([+-][0-9.e]+)?(x[0-9]+)?))*\s*$/.test(s.values)) {
           ctx.issues.push(src.issue([...at, 'examples', kind, i, 'series', si, 'values'], `expected samples in promtool notation such as '0+60x30' or '1 1 _ 0', got ${JSON.stringify(s.values)}`));
         }
       });

@@ -106,15 +106,29 @@ export const catalogFileSchema = z
 // metrics.yml — the metric contract rules may select on
 // ---------------------------------------------------------------------------------------------------------------
 
+/** A source of metrics: an exporter, a scrape target, a monitoring service (`postgres_exporter`, `deltacrown-api`). */
+export const sourceName = z
+  .string({ invalid_type_error: 'a source name' })
+  .regex(/^[a-z][a-z0-9_-]*$/, 'a source name of lower-case letters, digits, dashes and underscores');
+
 export const metricsFileSchema = z
   .object({
+    sources: z
+      .record(sourceName, z.string().min(1).describe('What the source is and how its metrics reach Prometheus.'))
+      .describe(
+        'Everything that produces metrics. Each needs an alert declaring `liveness: [<source>]` (target down / series absent) before an alert may use its metrics: an outage that takes the metrics with it must still page.',
+      ),
     metrics: z.record(
       z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'a Prometheus metric name'),
       z
         .object({
           type: z.enum(['counter', 'gauge', 'histogram']),
           labels: z.array(labelName).describe('The labels a rule may select on.'),
-          source: z.string().min(1).describe('Who exposes the metric.'),
+          source: z
+            .union([sourceName, z.array(sourceName).min(1)], { errorMap: () => ({ message: 'a source of `sources`, or a list of them' }) })
+            .transform((v) => (typeof v === 'string' ? [v] : v))
+            .describe('The source(s) exposing the metric, names of `sources`.'),
+          description: z.string().min(1).optional().describe('What the metric means, when its name does not say.'),
         })
         .strict(),
     ),
@@ -197,6 +211,11 @@ export const alertSchema = z
     expr: promql.optional().describe('A full alert condition, for alerts without a signal and threshold.'),
     for: duration.optional(),
     keep_firing_for: duration.optional(),
+    liveness: z
+      .array(sourceName)
+      .min(1)
+      .optional()
+      .describe('Sources (metrics.yml `sources`) this alert watches for being down or absent: their liveness rule.'),
     summary: z.string().min(1).optional(),
     description: z.string().min(1).optional(),
     overrides: z.record(slug, overrideSchema).optional().describe('Per-environment differences, by environment name.'),
