@@ -16,20 +16,101 @@ const OLD_RULES = path.join(__dirname, 'fixtures', 'incidents', 'old-rules.yml')
 interface Incident {
   /** The finding, as the issue words it. */
   name: string;
+  /** Spacing of the input samples (the scrape interval). */
   interval: string;
+  /** Rule evaluation interval (default: the sample spacing). */
+  evaluation?: string;
   series: { series: string; values: string }[];
   at: string;
-  /** Old alert names that stay quiet at `at`. */
+  /** Old alert names that stay quiet at `at` (and at every instant of `quietAlso`). */
   oldQuiet: string[];
+  quietAlso?: string[];
   /** New alerts firing at `at`, each with labels it must carry. */
   newFiring: { alertname: string; labels?: Record<string, string> }[];
+  /** Further checks: an alert firing (true) or not (false) at an instant, to show what the old rule did. */
+  also?: { alertname: string; at: string; firing: boolean }[];
+}
+
+/**
+ * A container that crashes 5 s after each start, restarted by the kubelet with its back-off (10 s doubling to the
+ * 5-minute cap), scraped every 15 s for `minutes`: the restart counter and the CrashLoopBackOff waiting reason
+ * (exposed only while the container waits; marked stale when it runs again).
+ */
+export function crashLoop(minutes: number): { restarts: string; waiting: string } {
+  const periods: [number, number][] = []; // [crash, next start] in seconds
+  let start = 0;
+  for (let n = 0; start < minutes * 60; n++) {
+    const crash = start + 5;
+    start = crash + Math.min(10 * 2 ** n, 300);
+    periods.push([crash, start]);
+  }
+  const restarts: number[] = [];
+  const waiting: string[] = [];
+  for (let t = 0; t <= minutes * 60; t += 15) {
+    restarts.push(periods.filter(([, s]) => s <= t).length);
+    const w = periods.some(([c, s]) => c <= t && t < s);
+    waiting.push(w ? '1' : waiting.length && waiting[waiting.length - 1] === '1' ? 'stale' : '_');
+  }
+  return { restarts: restarts.join(' '), waiting: waiting.join(' ') };
 }
 
 const API = 'deltacrown-api';
 /** A week of 5-minute samples. */
 const WEEK_5M = (7 * 24 * 60) / 5;
 
+const loop = crashLoop(45);
+const POD = 'namespace="deltacrown", pod="deltacrown-worker-5f6d7-k8j9s"';
+
 const incidents: Incident[] = [
+  {
+    name: 'item 4: a crash-loop with the kubelet back-off: the restart count fires at ~12 min and resolves while it crashes',
+    interval: '15s',
+    evaluation: '30s',
+    series: [
+      { series: `kube_pod_container_status_restarts_total{${POD}, container="worker"}`, values: loop.restarts },
+      { series: `kube_pod_container_status_waiting_reason{${POD}, container="worker", reason="CrashLoopBackOff"}`, values: loop.waiting },
+      // A crash-looping Deployment pod stays in phase Running.
+      { series: `kube_pod_status_phase{${POD}, phase="Running"}`, values: '1x180' },
+      { series: `kube_pod_status_phase{${POD}, phase="Failed"}`, values: '0x180' },
+    ],
+    at: '40m',
+    oldQuiet: ['OldDeltaCrownPodCrashLooping', 'OldDeltaCrownPodFailed'],
+    newFiring: [{ alertname: 'DeltaCrownPodCrashLooping', labels: { service: 'deltacrown-worker', container: 'worker' } }],
+    also: [
+      { alertname: 'OldDeltaCrownPodCrashLooping', at: '13m', firing: true },
+      { alertname: 'OldDeltaCrownPodCrashLooping', at: '25m', firing: false },
+      { alertname: 'DeltaCrownPodCrashLooping', at: '25m', firing: true },
+    ],
+  },
+  {
+    name: 'item 5: a 45-second query seen by a 15-second scrape, rules evaluated every 30 s',
+    interval: '15s',
+    evaluation: '30s',
+    series: [
+      // The query starts at 2m15s and ends before 3m15s; its transaction is as old as it.
+      { series: 'pg_stat_activity_max_tx_duration{datname="deltacrown", state="active"}', values: '0x8 0 15 30 45 0x8' },
+      { series: 'pg_stat_activity_max_query_duration_seconds{datname="deltacrown"}', values: '0x8 0 15 30 45 0x8' },
+    ],
+    at: '3m',
+    oldQuiet: ['OldDeltaCrownDatabaseLongRunningQuery'],
+    quietAlso: ['3m30s', '4m', '4m30s'],
+    newFiring: [{ alertname: 'DeltaCrownDatabaseLongRunningQuery', labels: { datname: 'deltacrown' } }],
+  },
+  {
+    name: 'item 5: a query still running fires at the first evaluation past 30 s (45 s), not a minute later (105 s)',
+    interval: '15s',
+    evaluation: '30s',
+    series: [
+      { series: 'pg_stat_activity_max_tx_duration{datname="deltacrown", state="active"}', values: '0x8 0+15x20' },
+      { series: 'pg_stat_activity_max_query_duration_seconds{datname="deltacrown"}', values: '0x8 0+15x20' },
+    ],
+    // The query starts at 2m15s.
+    at: '3m',
+    oldQuiet: ['OldDeltaCrownDatabaseLongRunningQuery'],
+    quietAlso: ['3m30s'],
+    newFiring: [{ alertname: 'DeltaCrownDatabaseLongRunningQuery' }],
+    also: [{ alertname: 'OldDeltaCrownDatabaseLongRunningQuery', at: '4m', firing: true }],
+  },
   {
     name: 'item 1: every API replica gone at +10 min (series stale): the 5xx rule goes quiet',
     interval: '1m',
@@ -99,15 +180,18 @@ describe('incident shapes: the old rule stays quiet, the new one fires (promtool
     const rules = newRules(dir, inc.newFiring.map((n) => n.alertname));
     const test = {
       rule_files: [OLD_RULES, rules],
-      evaluation_interval: inc.interval,
+      evaluation_interval: inc.evaluation ?? inc.interval,
       tests: [
         {
           interval: inc.interval,
           input_series: inc.series,
-          alert_rule_test: inc.oldQuiet.map((alertname) => ({ eval_time: inc.at, alertname, exp_alerts: [] })),
-          promql_expr_test: inc.newFiring.map((n) => {
+          alert_rule_test: [
+            ...[inc.at, ...(inc.quietAlso ?? [])].flatMap((at) => inc.oldQuiet.map((alertname) => ({ eval_time: at, alertname, exp_alerts: [] }))),
+            ...(inc.also ?? []).filter((c) => !c.firing).map((c) => ({ eval_time: c.at, alertname: c.alertname, exp_alerts: [] })),
+          ],
+          promql_expr_test: [...inc.newFiring.map((n) => ({ ...n, at: inc.at })), ...(inc.also ?? []).filter((c) => c.firing).map((c) => ({ alertname: c.alertname, at: c.at, labels: {} }))].map((n) => {
             const sel = Object.entries({ alertname: n.alertname, alertstate: 'firing', ...(n.labels ?? {}) }).map(([k, v]) => `${k}="${v}"`).join(', ');
-            return { expr: `count(ALERTS{${sel}})`, eval_time: inc.at, exp_samples: [{ labels: '{}', value: 1 }] };
+            return { expr: `count(ALERTS{${sel}})`, eval_time: n.at, exp_samples: [{ labels: '{}', value: 1 }] };
           }),
         },
       ],

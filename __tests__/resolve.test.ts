@@ -24,7 +24,6 @@ describe('production thresholds are the runbook’s', () => {
     ['DeltaCrownRedisEvictionsHigh', 'warning', '>', '1000/min'],
     ['DeltaCrownCacheLatencyHigh', 'high', '>', '100ms'],
     ['DeltaCrownRedisMemoryHigh', 'warning', '>', '90%'],
-    ['DeltaCrownPodCrashLooping', 'high', '>', '3'],
     ['DeltaCrownPrometheusRuleEvaluationFailures', 'high', '>', '0'],
     ['DeltaCrownAlertmanagerNotificationFailures', 'high', '>', '0'],
   ])('%s: %s when %s %s', (name, severity, op, threshold) => {
@@ -36,7 +35,8 @@ describe('production thresholds are the runbook’s', () => {
 
   it.each([
     ['DeltaCrownRedisDown', 'high', 'redis_up == 0'],
-    ['DeltaCrownPodFailed', 'high', 'kube_pod_status_phase'],
+    ['DeltaCrownPodNotReady', 'warning', 'kube_pod_status_phase'],
+    ['DeltaCrownPodCrashLooping', 'high', 'reason="CrashLoopBackOff"'],
     ['Watchdog', 'none', 'vector(1)'],
   ])('%s: %s on a condition', (name, severity, fragment) => {
     expect(production[name].severity).toBe(severity);
@@ -44,7 +44,7 @@ describe('production thresholds are the runbook’s', () => {
   });
 
   it('derives the pod service label from the pod name of the catalog’s services', () => {
-    expect(production.DeltaCrownPodFailed.expr).toContain('"(deltacrown-api|deltacrown-worker)-.*"');
+    expect(production.DeltaCrownPodNotReady.expr).toContain('"(deltacrown-api|deltacrown-worker)-.*"');
     expect(production.DeltaCrownPodCrashLooping.expr).toContain('"(deltacrown-api|deltacrown-worker)-.*"');
   });
 });

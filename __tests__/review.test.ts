@@ -159,7 +159,7 @@ describe('review against HEAD', () => {
     fs.renameSync(path.join(alerts, 'rules/pods.yml'), path.join(alerts, 'rules/kubernetes.yml'));
     const r = review(alerts);
     expect(r.changes.every((c) => c.class === 'moved' && c.old === 'rules/pods.yml' && c.new === 'rules/kubernetes.yml')).toBe(true);
-    expect(r.changes.map((c) => c.name).sort()).toEqual(['DeltaCrownPodCrashLooping', 'DeltaCrownPodFailed']);
+    expect(r.changes.map((c) => c.name).sort()).toEqual(['DeltaCrownPodCrashLooping', 'DeltaCrownPodNotReady']);
   });
 
   it('says so when the base catalog does not load, and shows everything as added', () => {
