@@ -93,11 +93,12 @@ describe('the rendered configuration', () => {
       { source_matchers: ['severity="critical"'], target_matchers: ['severity=~"high|warning"'], equal: ['environment', 'service', 'family'] },
       { source_matchers: ['severity="high"'], target_matchers: ['severity="warning"'], equal: ['environment', 'service', 'family'] },
       { source_matchers: ['burn="fast"'], target_matchers: ['burn="slow"'], equal: ['environment', 'service', 'slo'] },
+      { source_matchers: ['burn=~"fast|slow"'], target_matchers: ['burn="ticket"'], equal: ['environment', 'service', 'slo'] },
     ]);
     // The burn labels exist on the SLO alerts the rules render.
     const rules = parse(fs.readFileSync(exportConfigs().production.replace('alertmanager/alertmanager.yml', 'prometheus/rules.yml'), 'utf8'));
     const burns = rules.groups.flatMap((g: any) => g.rules).filter((r: any) => r.labels?.burn).map((r: any) => r.labels.burn);
-    expect(new Set(burns)).toEqual(new Set(['fast', 'slow']));
+    expect(new Set(burns)).toEqual(new Set(['fast', 'slow', 'ticket']));
   });
 
   it('takes the PagerDuty URL and shortened timings as options', () => {

@@ -112,6 +112,18 @@ const incidents: Incident[] = [
     also: [{ alertname: 'OldDeltaCrownDatabaseLongRunningQuery', at: '4m', firing: true }],
   },
   {
+    name: 'item 6: 0.12 % errors for 30 hours (burn rate 1.2) fire only the Watchdog; the ticket tier reports it',
+    interval: '5m',
+    series: [
+      { series: `http_requests_total{service="${API}", code="500"}`, values: '0+6x400' },
+      { series: `http_requests_total{service="${API}", code="200"}`, values: '0+4994x400' },
+    ],
+    at: '30h',
+    oldQuiet: ['OldDeltaCrownApiErrorBudgetSlowBurn'],
+    quietAlso: ['12h', '24h'],
+    newFiring: [{ alertname: 'DeltaCrownApiErrorBudgetSlowLeak', labels: { burn: 'ticket', severity: 'warning' } }],
+  },
+  {
     name: 'item 1: every API replica gone at +10 min (series stale): the 5xx rule goes quiet',
     interval: '1m',
     series: [

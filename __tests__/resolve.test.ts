@@ -72,8 +72,16 @@ describe('SLO burn-rate alerts', () => {
       'slo:sli_error:ratio_rate5m',
       'slo:sli_error:ratio_rate1h',
       'slo:sli_error:ratio_rate2h',
+      'slo:sli_error:ratio_rate6h',
       'slo:sli_error:ratio_rate24h',
+      'slo:sli_error:ratio_rate3d',
+      // Sloth's period records: objective, budget, the 30-day ratio from the 5m records, the budget remaining.
+      'slo:objective:ratio',
+      'slo:error_budget:ratio',
+      'slo:sli_error:ratio_rate30d',
+      'slo:error_budget_remaining:ratio',
     ]);
+    expect(group.recordings.find((r) => r.record === 'slo:sli_error:ratio_rate30d')!.expr).toContain('sum_over_time(slo:sli_error:ratio_rate5m{slo="api-availability"}[30d])');
     expect(group.recordings[0].expr).toContain('[5m]');
     expect(group.recordings[0].expr).not.toContain('{{.window}}');
   });

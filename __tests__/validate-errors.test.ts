@@ -105,10 +105,10 @@ const promqlCases: PromqlCase[] = [
     opened: ['/ (sum by (service) (rate(http_requests_total[5m])) > 0\n', 2],
   },
   {
-    name: 'block scalar (|): an error on its third line',
+    name: 'block scalar (|): an error on its sixth line',
     file: 'rules/pods.yml',
-    from: '            "service", "$1", "pod", "({{.services}})-.*"\n          )\n        description',
-    to: '            "service", "$1", "pod" "({{.services}})-.*"\n          )\n        description',
+    from: '            "service", "$1", "pod", "({{.services}})-.*"\n          )\n        for: 10m',
+    to: '            "service", "$1", "pod" "({{.services}})-.*"\n          )\n        for: 10m',
     at: '"pod" "({{.services}})',
     shift: '"pod" '.length,
     field: 'families[0].alerts[0].expr',

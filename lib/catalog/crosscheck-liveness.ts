@@ -72,7 +72,7 @@ export function crossCheckLiveness(c: Catalog): CatalogIssue[] {
   }
   for (const slo of c.slos.slos) {
     const all = new Set([...sourcesOf(slo.sli.errors), ...sourcesOf(slo.sli.total)]);
-    for (const b of Object.values(slo.alerts)) for (const w of [b.long_window, b.short_window]) recordSources.set(`slo:sli_error:ratio_rate${w}`, all);
+    for (const b of Object.values(slo.alerts)) if (b) for (const w of [b.long_window, b.short_window]) recordSources.set(`slo:sli_error:ratio_rate${w}`, all);
   }
 
   const reported = new Set<string>();
@@ -108,7 +108,7 @@ export function crossCheckLiveness(c: Catalog): CatalogIssue[] {
     );
   }
   c.slos.slos.forEach((slo, i) => {
-    const burn = Object.values(slo.alerts).find((b) => notifies(b.severity));
+    const burn = Object.values(slo.alerts).find((b) => b && notifies(b.severity));
     if (!burn || !c.sources.slos) return;
     for (const part of ['errors', 'total'] as const) checkExpr(c.sources.slos, slo.sli[part], ['slos', i, 'sli', part], burn.name, []);
   });

@@ -293,7 +293,15 @@ export const sloSchema = z
         total: promql.describe('Rate of all events; `{{.window}}` stands for the window.'),
       })
       .strict(),
-    alerts: z.object({ fast_burn: burnAlertSchema, slow_burn: burnAlertSchema }).strict(),
+    alerts: z
+      .object({
+        fast_burn: burnAlertSchema,
+        slow_burn: burnAlertSchema,
+        ticket: burnAlertSchema
+          .optional()
+          .describe('Slow leaks below the slow burn (Sloth’s ticket tier: 3d and 6h at burn rate 1, a warning): the budget would be gone by the end of the window.'),
+      })
+      .strict(),
   })
   .strict();
 

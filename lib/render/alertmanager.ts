@@ -164,6 +164,8 @@ export function renderAlertmanagerConfig(c: Catalog, environment: string, opts: 
         };
       }),
       { source_matchers: ['burn="fast"'], target_matchers: ['burn="slow"'], equal: [...BURN_INHIBIT_EQUAL] },
+      // A page for the burn says all the slow-leak ticket would.
+      { source_matchers: ['burn=~"fast|slow"'], target_matchers: ['burn="ticket"'], equal: [...BURN_INHIBIT_EQUAL] },
     ],
     receivers,
   };
