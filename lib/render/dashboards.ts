@@ -21,7 +21,7 @@ import { allAlerts, resolveEnvironment, ResolvedAlert } from '../catalog/resolve
 import type { Slo, Unit } from '../catalog/schema';
 import type { DashboardKind, DashboardSpec } from '../catalog/schema-dashboards';
 import { SERVICES_PLACEHOLDER, SLO_RECORDS, sloRecordName } from '../catalog/crosscheck';
-import { burnAlertsOf } from '../catalog/model';
+import { burnAlertsOf, NON_NOTIFYING_SEVERITIES } from '../catalog/model';
 import { alertFamilies, SLO_FAMILY } from '../catalog/crosscheck-dashboards';
 import { dashboardForFamily } from '../catalog/dashboards';
 import { selectedChecks, SYNTHETICS_FAMILY } from '../catalog/crosscheck-synthetics';
@@ -367,7 +367,8 @@ function base(ctx: Ctx, from: string): dashboard.DashboardBuilder {
 
 /** First row: how many alerts of the dashboard's families fire now, and which. */
 function firingAlerts(ctx: Ctx, b: dashboard.DashboardBuilder): void {
-  const selector = `ALERTS{alertstate="firing", family=~"${ctx.families.join('|')}"}`;
+  // Alerts that notify nobody (the always-firing Watchdog) would keep the stat red for ever.
+  const selector = `ALERTS{alertstate="firing", family=~"${ctx.families.join('|')}", severity!~"${NON_NOTIFYING_SEVERITIES.join('|')}"}`;
   b.withRow(new dashboard.RowBuilder('Firing alerts'));
   b.withPanel(
     statPanel('Firing alerts', `Alerts of ${ctx.families.join(', ')} firing now (every alert of these families links to this dashboard).`)
