@@ -75,12 +75,12 @@ const cases: Case[] = [
   {
     name: 'PromQL syntax error on the second line of a block scalar',
     file: 'rules/http.yml',
-    from: '          / (sum by (service) (rate(http_requests_total[5m])) > 0)',
-    to: '          / (sum by (service) (rate(http_requests_total[5m])) >> 0)',
-    at: '>> 0)',
+    from: '          / (sum by (service) (rate(http_requests_total[5m])) >= 100 / 300)',
+    to: '          / (sum by (service) (rate(http_requests_total[5m])) >>= 100 / 300)',
+    at: '>>= 100',
     shift: 1,
     field: 'families[0].signal.expr',
-    message: /PromQL syntax error: unexpected '> 0\)'/,
+    message: /PromQL syntax error: unexpected '>= 100 \/ 300'/,
   },
   {
     name: 'unknown function in PromQL',

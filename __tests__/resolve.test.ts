@@ -88,9 +88,9 @@ describe('SLO burn-rate alerts', () => {
 
   it('follows a change of the objective in the catalog', () => {
     const dir = copyCatalog();
-    edit(dir, 'slos.yml', 'objective: 99.9', 'objective: 99.5');
+    edit(dir, 'slos.yml', 'objective: 99.9', 'objective: 99.8');
     const a = allAlerts(resolveEnvironment(loadCatalog(dir), 'production')).find((x) => x.name === 'DeltaCrownApiErrorBudgetFastBurn')!;
-    expect(a.expr).toContain('> (14.4 * 0.005)');
+    expect(a.expr).toContain('> (14.4 * 0.002)');
   });
 });
 

@@ -96,13 +96,13 @@ const promqlCases: PromqlCase[] = [
   {
     name: 'block scalar (|): an unbalanced parenthesis is reported at the end of the expression, not at the next key',
     file: 'rules/http.yml',
-    from: '          / (sum by (service) (rate(http_requests_total[5m])) > 0)\n',
-    to: '          / (sum by (service) (rate(http_requests_total[5m])) > 0\n',
-    at: '(rate(http_requests_total[5m])) > 0\n',
-    shift: '(rate(http_requests_total[5m])) > 0'.length,
+    from: '          / (sum by (service) (rate(http_requests_total[5m])) >= 100 / 300)\n',
+    to: '          / (sum by (service) (rate(http_requests_total[5m])) >= 100 / 300\n',
+    at: '(rate(http_requests_total[5m])) >= 100 / 300\n',
+    shift: '(rate(http_requests_total[5m])) >= 100 / 300'.length,
     field: 'families[0].signal.expr',
     message: 'PromQL syntax error: unexpected end of expression: unclosed left parenthesis',
-    opened: ['/ (sum by (service) (rate(http_requests_total[5m])) > 0\n', 2],
+    opened: ['/ (sum by (service) (rate(http_requests_total[5m])) >= 100 / 300\n', 2],
   },
   {
     name: 'block scalar (|): an error on its sixth line',

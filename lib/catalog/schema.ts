@@ -99,6 +99,21 @@ export const catalogFileSchema = z
       .strict()
       .describe('The three severities of the runbook, most severe first.'),
     environments: z.array(environmentSchema).min(1),
+    detection_budget: z
+      .object({
+        critical: duration,
+        high: duration,
+        warning: duration,
+        burn: z
+          .object({ fast_burn: duration, slow_burn: duration, ticket: duration })
+          .strict()
+          .describe('Burn-rate alerts, by tier: their detection time of a total outage (every request failing).'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Worst-case time from the start of a condition to a firing alert, per severity: the longest range window the alert reads + its `for` + one evaluation interval. An alert over it states `detection_exception` with the reason.',
+      ),
   })
   .strict();
 
@@ -211,6 +226,11 @@ export const alertSchema = z
     expr: promql.optional().describe('A full alert condition, for alerts without a signal and threshold.'),
     for: duration.optional(),
     keep_firing_for: duration.optional(),
+    detection_exception: z
+      .string()
+      .min(10, 'expected the reason this alert may take longer than its severity’s detection budget (a sentence)')
+      .optional()
+      .describe('Why this alert may detect later than its severity’s budget (catalog.yml detection_budget).'),
     liveness: z
       .array(sourceName)
       .min(1)
@@ -274,6 +294,11 @@ export const burnAlertSchema = z
       .positive()
       .describe('budget_consumed/100 × SLO window ÷ long_window; checked against the other values.'),
     for: duration.default('2m'),
+    detection_exception: z
+      .string()
+      .min(10, 'expected the reason this alert may take longer than its tier’s detection budget (a sentence)')
+      .optional()
+      .describe('Why this alert may detect later than its tier’s budget (catalog.yml detection_budget.burn).'),
     overrides: z.record(slug, overrideSchema.omit({ threshold: true })).optional(),
     examples: examplesSchema.optional(),
   })
