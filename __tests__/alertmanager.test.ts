@@ -40,6 +40,8 @@ function intended(env: string, labels: Record<string, string>): string {
   if (sev === 'none' || sev === 'info') return 'null';
   const target = catalog.catalog.severities[sev as (typeof SEVERITIES)[number]];
   const pages = catalog.catalog.environments.find((e) => e.name === env)!.pages;
+  // A delivery failure travels by the other integration: PagerDuty's to Slack, Slack's to PagerDuty where it pages.
+  if (labels.integration === 'pagerduty') return `slack-${o.slack.alerts.slice(1)}`;
   if (!target || !(target.pages && pages)) return `slack-${o.slack.alerts.slice(1)}`;
   const service = SERVICES.includes(labels.service) ? labels.service : o.alertmanager.default_service;
   return `pagerduty-${service}-${sev}`;
@@ -91,11 +93,12 @@ describe('the rendered configuration', () => {
       { source_matchers: ['severity="critical"'], target_matchers: ['severity=~"high|warning"'], equal: ['environment', 'service', 'family'] },
       { source_matchers: ['severity="high"'], target_matchers: ['severity="warning"'], equal: ['environment', 'service', 'family'] },
       { source_matchers: ['burn="fast"'], target_matchers: ['burn="slow"'], equal: ['environment', 'service', 'slo'] },
+      { source_matchers: ['burn=~"fast|slow"'], target_matchers: ['burn="ticket"'], equal: ['environment', 'service', 'slo'] },
     ]);
     // The burn labels exist on the SLO alerts the rules render.
     const rules = parse(fs.readFileSync(exportConfigs().production.replace('alertmanager/alertmanager.yml', 'prometheus/rules.yml'), 'utf8'));
     const burns = rules.groups.flatMap((g: any) => g.rules).filter((r: any) => r.labels?.burn).map((r: any) => r.labels.burn);
-    expect(new Set(burns)).toEqual(new Set(['fast', 'slow']));
+    expect(new Set(burns)).toEqual(new Set(['fast', 'slow', 'ticket']));
   });
 
   it('takes the PagerDuty URL and shortened timings as options', () => {
@@ -173,6 +176,11 @@ describe('routing table (amtool config routes test)', () => {
     rows.push({ env, labels: { alertname: 'InfoInhibitor', severity: 'none', environment: env } });
     rows.push({ env, labels: { alertname: 'SomeInfo', severity: 'info', service: 'deltacrown-worker', environment: env } });
     rows.push({ env, labels: { alertname: 'UnknownSeverity', severity: 'page-me', service: 'deltacrown-api', environment: env } });
+    for (const integration of ['pagerduty', 'slack', 'webhook']) {
+      for (const severity of SEVERITIES) {
+        rows.push({ env, labels: { alertname: 'DeltaCrownAlertmanagerNotificationFailures', severity, service: 'deltacrown-api', environment: env, family: 'alerting-pipeline', integration } });
+      }
+    }
   }
 
   it.each(rows.map((r) => [r.env, Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join(' '), r] as const))(
@@ -192,6 +200,26 @@ describe('routing table (amtool config routes test)', () => {
     expect(intended('staging', { severity: 'critical', service: 'deltacrown-api' })).toBe('slack-infra-alerts');
     const r = amtool(['config', 'routes', 'test', `--config.file=${files.production}`, '--verify.receivers=slack-infra-alerts', 'severity=critical', 'service=deltacrown-api']);
     expect(r.status).not.toBe(0);
+  });
+
+  it('reports a PagerDuty delivery failure to Slack and a Slack delivery failure to PagerDuty (production)', () => {
+    const route = (integration: string) => {
+      const failure = ['alertname=DeltaCrownAlertmanagerNotificationFailures', 'severity=high', 'service=deltacrown-api', 'environment=production', 'family=alerting-pipeline', `integration=${integration}`];
+      const r = amtool(['config', 'routes', 'test', `--config.file=${files.production}`, ...failure]);
+      expect(r.status).toBe(0);
+      return r.stdout.trim();
+    };
+    expect(route('pagerduty')).toBe('slack-infra-alerts');
+    expect(route('slack')).toBe('pagerduty-deltacrown-api-high');
+  });
+});
+
+describe('the Slack message', () => {
+  it('lists firing and resolved alerts of one notification under their own headings', () => {
+    const text = String(renderAlertmanagerConfig(catalog, 'staging', { secrets: { routingKeys: {}, slackWebhookUrl: { file: 'x' }, heartbeatUrl: 'http://hb' } }).receivers.find((r) => r.slack_configs)!.slack_configs![0].text);
+    expect(text).toContain('{{ range .Alerts.Firing }}');
+    expect(text).toContain('{{ range .Alerts.Resolved }}');
+    expect(text).not.toContain('{{ range .Alerts }}');
   });
 });
 

@@ -75,12 +75,12 @@ const cases: Case[] = [
   {
     name: 'PromQL syntax error on the second line of a block scalar',
     file: 'rules/http.yml',
-    from: '          / (sum by (service) (rate(http_requests_total[5m])) > 0)',
-    to: '          / (sum by (service) (rate(http_requests_total[5m])) >> 0)',
-    at: '>> 0)',
+    from: '          / (sum by (service) (rate(http_requests_total[5m])) >= 100 / 300)',
+    to: '          / (sum by (service) (rate(http_requests_total[5m])) >>= 100 / 300)',
+    at: '>>= 100',
     shift: 1,
     field: 'families[0].signal.expr',
-    message: /PromQL syntax error: unexpected '> 0\)'/,
+    message: /PromQL syntax error: unexpected '>= 100 \/ 300'/,
   },
   {
     name: 'unknown function in PromQL',
@@ -164,9 +164,9 @@ const cases: Case[] = [
   {
     name: 'alert without a quiet example',
     file: 'rules/database.yml',
-    from: /          quiet:\n            - description: 29 s\n(.*\n){3}/,
+    from: /          quiet:\n            - description: a 29-second query\n[\s\S]*$/,
     to: '',
-    at: 'fires:\n            - description: 31 s',
+    at: 'fires:\n            - description: a 45-second query',
     message: /alert DeltaCrownDatabaseLongRunningQuery has no 'quiet' example/,
   },
   {

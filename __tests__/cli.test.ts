@@ -12,7 +12,7 @@ function run(script: string, args: string[], env: Record<string, string> = {}) {
 function badCatalog(): string {
   const dir = copyCatalog();
   edit(dir, 'rules/database.yml', 'severity: high', 'severity: urgent');
-  edit(dir, 'rules/http.yml', 'rate(http_requests_total[5m])) > 0)', 'rate(http_requests_total[5m]) > 0)');
+  edit(dir, 'rules/http.yml', 'rate(http_requests_total[5m])) >= 100 / 300)', 'rate(http_requests_total[5m]) >= 100 / 300)');
   return dir;
 }
 

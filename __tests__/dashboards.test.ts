@@ -13,8 +13,9 @@ import { renderRuleGroups } from '../lib/render/prometheus-rules';
 import { renderExport } from '../lib/export';
 import { resolveChecks } from '../lib/render/synthetics';
 import { parsePromql } from '../lib/promql';
-import { parse } from 'yaml';
-import { FIXTURE_ALERTS, LIVE_ALERTS, copyCatalog, edit, positionOf, catalogIssues } from './helpers';
+import { parse, stringify } from 'yaml';
+import { spawnSync } from 'child_process';
+import { FIXTURE_ALERTS, LIVE_ALERTS, copyCatalog, edit, positionOf, catalogIssues, requireBinary, tempDir } from './helpers';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
 const ENVS = catalog.catalog.environments.map((e) => e.name);
@@ -168,12 +169,37 @@ describe.each(ENVS)('dashboards of %s', (env) => {
     for (const [, m] of models) {
       const [row, count, list] = m.panels;
       expect(row).toMatchObject({ type: 'row', title: 'Firing alerts' });
-      expect(count.targets[0].expr).toMatch(/^count\(ALERTS\{alertstate="firing", family=~"[a-z0-9|-]+"\}\) or vector\(0\)$/);
+      expect(count.targets[0].expr).toMatch(/^count\(ALERTS\{alertstate="firing", family=~"[a-z0-9|-]+", severity!~"none\|info"\}\) or vector\(0\)$/);
       expect(list).toMatchObject({ type: 'table' });
     }
     const infra = models.find(([d]) => d.kind === 'infrastructure')![1];
     // The default dashboard also covers the families no other dashboard lists (the alerting pipeline).
     expect(infra.panels[1].targets[0].expr).toContain('alerting-pipeline');
+  });
+
+  it('counts 0 firing alerts while only the Watchdog fires, 1 with a page (promtool)', () => {
+    const infra = models.find(([d]) => d.kind === 'infrastructure')![1];
+    const expr = infra.panels[1].targets[0].expr as string;
+    const dir = tempDir('deltacrown-firing-');
+    const watchdog = { series: 'ALERTS{alertname="Watchdog", alertstate="firing", family="alerting-pipeline", severity="none"}', values: '1x10' };
+    const page = { series: 'ALERTS{alertname="DeltaCrownAlertmanagerNotificationFailures", alertstate="firing", family="alerting-pipeline", severity="high"}', values: '_x5 1x5' };
+    const test = {
+      rule_files: [],
+      evaluation_interval: '1m',
+      tests: [
+        {
+          interval: '1m',
+          input_series: [watchdog, page],
+          promql_expr_test: [
+            { expr, eval_time: '2m', exp_samples: [{ labels: '{}', value: 0 }] },
+            { expr, eval_time: '7m', exp_samples: [{ labels: '{}', value: 1 }] },
+          ],
+        },
+      ],
+    };
+    fs.writeFileSync(path.join(dir, 'firing.test.yml'), stringify(test));
+    const r = spawnSync(requireBinary('promtool', 'prometheus'), ['test', 'rules', path.join(dir, 'firing.test.yml')], { encoding: 'utf8' });
+    expect({ status: r.status, output: r.status === 0 ? '' : r.stdout + r.stderr }).toEqual({ status: 0, output: '' });
   });
 });
 
@@ -281,8 +307,10 @@ describe('dashboard_url on every alert', () => {
     const alerts = allAlerts(resolveEnvironment(catalog, env));
     expect(alerts.length).toBeGreaterThan(10);
     for (const a of alerts) {
-      expect(a.annotations.dashboard_url).toMatch(new RegExp(`^${grafana.replace(/[.]/g, '\\.')}/d/[a-zA-Z0-9_-]+$`));
-      if (expected[a.family]) expect({ alert: a.name, url: a.annotations.dashboard_url }).toEqual({ alert: a.name, url: `${grafana}/d/${expected[a.family]}${sfx}` });
+      // A dashboard with a service variable opens with the alert's service selected.
+      expect(a.annotations.dashboard_url).toMatch(new RegExp(`^${grafana.replace(/[.]/g, '\\.')}/d/[a-zA-Z0-9_-]+(\\?var-service=\\{\\{ \\$labels\\.service \\}\\})?$`));
+      const selects = /moderation_enforcement|infra_overview/.test(expected[a.family] ?? '') ? '?var-service={{ $labels.service }}' : '';
+      if (expected[a.family]) expect({ alert: a.name, url: a.annotations.dashboard_url }).toEqual({ alert: a.name, url: `${grafana}/d/${expected[a.family]}${sfx}${selects}` });
     }
   });
 

@@ -195,7 +195,8 @@ describe.each(['production', 'staging'])('deltacrown-%s-pagerduty', (env) => {
   it('groups alerts by content and models DeltaCrown as a business service depending on both services', () => {
     const [g] = resources(tf, 'pagerduty_alert_grouping_setting');
     expect(g.type).toBe('content_based');
-    expect(g.config).toEqual({ aggregate: 'all', fields: ['component', 'group'], time_window: minutes(oncall.pagerduty.alert_grouping.time_window) * 60 });
+    // Severity too: a new critical is a new incident, never folded into an acknowledged high one of its family.
+    expect(g.config).toEqual({ aggregate: 'all', fields: ['component', 'group', 'severity'], time_window: minutes(oncall.pagerduty.alert_grouping.time_window) * 60 });
     expect(g.services).toHaveLength(catalog.catalog.services.length);
     const [b] = resources(tf, 'pagerduty_business_service');
     expect(b.name).toBe(`DeltaCrown${oncall.environments[env].name_suffix}`);

@@ -74,6 +74,18 @@ beforeAll(async () => {
   });
   writeFiles(files, dir);
   const promDir = path.join(dir, 'production', 'prometheus');
+  // Prometheus starts without rules and loads them once the first scrapes are in: the liveness rules (series
+  // absent, with every `for` shortened to 2s) would otherwise page for the seconds before the first scrape.
+  fs.renameSync(path.join(promDir, 'rules.yml'), path.join(promDir, 'rules.full.yml'));
+  fs.writeFileSync(path.join(promDir, 'rules.yml'), 'groups: []\n');
+  // A healthy baseline of every source the liveness rules watch (the scenarios' traffic uses route "/").
+  for (const service of catalog.catalog.services.map((s) => s.name)) {
+    metrics.rate('http_requests_total', { service, code: '200', route: '/health', method: 'GET' }, 1);
+    metrics.gauge('kube_deployment_status_replicas_available', { namespace: 'deltacrown', deployment: service }, 2);
+  }
+  metrics.gauge('pg_up', {}, 1);
+  metrics.gauge('kube_pod_status_phase', { namespace: 'deltacrown', pod: 'deltacrown-api-0', phase: 'Running' }, 1);
+  for (const check of catalog.synthetics?.checks ?? []) metrics.gauge('probe_success', { job: check.name, instance: check.path, probe: 'e2e' }, 1);
   fs.writeFileSync(
     path.join(promDir, 'prometheus.yml'),
     toYaml({
@@ -81,7 +93,8 @@ beforeAll(async () => {
       rule_files: ['rules.yml'],
       alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] }] },
       scrape_configs: [
-        { job_name: 'deltacrown', static_configs: [{ targets: [`127.0.0.1:${metrics.port}`] }] },
+        // honor_labels: the stub's probe_success carries the check name as `job`, as Synthetic Monitoring's does.
+        { job_name: 'deltacrown', honor_labels: true, static_configs: [{ targets: [`127.0.0.1:${metrics.port}`] }] },
         { job_name: 'alertmanager', static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] },
       ],
     }),
@@ -98,7 +111,7 @@ beforeAll(async () => {
     ],
     `http://127.0.0.1:${amPort}/-/ready`,
   ));
-  processes.push(await startProcess(
+  const prometheus = await startProcess(
     'prometheus',
     promtool,
     [
@@ -109,7 +122,8 @@ beforeAll(async () => {
       '--log.level=warn',
     ],
     `${promUrl}/-/ready`,
-  ));
+  );
+  processes.push(prometheus);
   // Prometheus applies its first scrape targets a few seconds after start: wait for both, so that the scenarios
   // measure delivery, not start-up.
   await waitFor(
@@ -122,6 +136,10 @@ beforeAll(async () => {
   // starting both at once gives the scenario's error ratio from the first evaluation instead of a 5-minute ramp.
   metrics.gauge('pg_stat_activity_count', { datname: 'deltacrown', state: 'active' }, Math.floor(dbConnections.threshold / 4));
   metrics.gauge('redis_up', {}, 1);
+  await waitFor('a scrape of the whole baseline', async () => JSON.parse((await get(`${promUrl}/api/v1/query?query=${encodeURIComponent('count(redis_up) + count(pg_up)')}`)).body).data.result[0]?.value[1] === '2', 30000);
+  fs.renameSync(path.join(promDir, 'rules.full.yml'), path.join(promDir, 'rules.yml'));
+  prometheus.child.kill('SIGHUP');
+  await waitFor('the rules loaded', async () => JSON.parse((await get(`${promUrl}/api/v1/rules`)).body).data.groups.length > 0, 30000);
   // Every scenario starts now and runs alongside the others; the tests below await them one by one.
   scenarios = { critical5xx: critical5xx(), warning5xx: warning5xx(), database: database(), heartbeat: heartbeats(), failure: notificationFailure() };
   for (const p of Object.values(scenarios)) p.catch(() => undefined); // reported by the test that awaits it
@@ -153,7 +171,7 @@ let scenarios: {
   warning5xx: Promise<Received>;
   database: Promise<Received>;
   heartbeat: Promise<Received[]>;
-  failure: Promise<{ labels: Record<string, string> }>;
+  failure: Promise<{ labels: Record<string, string>; slack: Received }>;
 };
 
 /** deltacrown-api at 1.6 × the critical 5xx ratio (at most 100 %): one page, resolved on recovery. */
@@ -203,7 +221,7 @@ async function heartbeats(): Promise<Received[]> {
  * 4xx, so the failure counts at once; a 5xx outage is retried until Alertmanager's 10 s minimum notification
  * timeout and then counts the same way). The other scenarios' pages are accepted.
  */
-async function notificationFailure(): Promise<{ labels: Record<string, string> }> {
+async function notificationFailure(): Promise<{ labels: Record<string, string>; slack: Received }> {
   pagerduty.statusFor = (r) => (r.json?.payload?.class === 'DeltaCrownRedisDown' ? 400 : undefined);
   const onset = Date.now();
   metrics.gauge('redis_up', {}, 0); // a new page that cannot be delivered
@@ -214,7 +232,10 @@ async function notificationFailure(): Promise<{ labels: Record<string, string> }
     45000,
   );
   latencies['PagerDuty rejecting → notification-failure alert'] = Date.now() - onset;
-  return alert;
+  // PagerDuty's failure travels by Slack, not by the integration that fails.
+  const slackMsg = await waitFor('the PagerDuty failure in Slack', () => slackMessages('DeltaCrownAlertmanagerNotificationFailures')[0], 45000);
+  latencies['PagerDuty rejecting → Slack message'] = slackMsg.at - onset;
+  return { ...alert, slack: slackMsg };
 }
 
 describe('alert pipeline (prometheus → alertmanager → PagerDuty / Slack stubs)', () => {
@@ -260,8 +281,10 @@ describe('alert pipeline (prometheus → alertmanager → PagerDuty / Slack stub
     expect(pagerduty.received.some((e) => e.json?.payload?.class === 'Watchdog')).toBe(false);
   });
 
-  it('fires the notification-failure alert when PagerDuty does not accept a page', async () => {
+  it('fires the notification-failure alert when PagerDuty does not accept a page, and reports it to Slack', async () => {
     const alert = await scenarios.failure;
     expect(alert.labels).toMatchObject({ integration: 'pagerduty', environment: 'production' });
+    expect(alert.slack.json.channel).toBe(catalog.oncall!.slack.alerts);
+    expect(pdEvents('DeltaCrownAlertmanagerNotificationFailures')).toEqual([]);
   });
 });

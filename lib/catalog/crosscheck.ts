@@ -4,7 +4,7 @@
  * Every issue is located in its YAML file.
  */
 import { CatalogIssue } from './errors';
-import { Catalog, NON_NOTIFYING_SEVERITIES, SEVERITY_ORDER, severityRank } from './model';
+import { burnAlertsOf, Catalog, NON_NOTIFYING_SEVERITIES, SEVERITY_ORDER, severityRank } from './model';
 import type { AlertSpec, Examples, Family, Signal, Slo } from './schema';
 import { FieldPath, SourceFile } from './source';
 import { isScalar } from 'yaml';
@@ -13,6 +13,7 @@ import { crossCheckGuardrails } from './crosscheck-guardrails';
 import { crossCheckOnCall } from './crosscheck-oncall';
 import { crossCheckSynthetics } from './crosscheck-synthetics';
 import { crossCheckDashboards } from './crosscheck-dashboards';
+import { crossCheckLiveness } from './crosscheck-liveness';
 import { seconds } from '../duration';
 import { fmt } from '../num';
 
@@ -51,7 +52,8 @@ export function crossCheck(c: Catalog): CatalogIssue[] {
       for (const s of [f.signal, ...f.alerts.map((a) => a.signal)]) if (s?.record) ctx.recorded.add(s.record);
     }
   }
-  for (const slo of c.slos.slos) for (const w of sloWindows(slo)) ctx.recorded.add(sloRecordName(w));
+  for (const slo of c.slos.slos) for (const w of [...sloWindows(slo), slo.window]) ctx.recorded.add(sloRecordName(w));
+  if (c.slos.slos.length) for (const r of Object.values(SLO_RECORDS)) ctx.recorded.add(r);
 
   const groups = new Map<string, string>();
   for (const { source, data } of c.ruleFiles) {
@@ -65,6 +67,7 @@ export function crossCheck(c: Catalog): CatalogIssue[] {
   issues.push(...crossCheckGuardrails(c));
   issues.push(...crossCheckSynthetics(c));
   issues.push(...crossCheckDashboards(c));
+  issues.push(...crossCheckLiveness(c));
   return issues;
 }
 
@@ -161,8 +164,7 @@ function checkSlo(ctx: Ctx, src: SourceFile, slo: Slo, at: FieldPath): void {
     checkExpr(ctx, src, expr.split(WINDOW_PLACEHOLDER).join('5m'), [...at, 'sli', part], (o) => mapWindowOffset(expr, o));
   }
   const window = seconds(slo.window);
-  for (const kind of ['fast_burn', 'slow_burn'] as const) {
-    const b = slo.alerts[kind];
+  for (const [kind, b] of burnAlertsOf(slo)) {
     const bat = [...at, 'alerts', kind];
     checkName(ctx, src, b.name, [...bat, 'name']);
     checkSeverity(ctx, src, b.severity, [...bat, 'severity']);
@@ -186,6 +188,9 @@ function checkSlo(ctx: Ctx, src: SourceFile, slo: Slo, at: FieldPath): void {
   }
   if (slo.alerts.fast_burn.burn_rate <= slo.alerts.slow_burn.burn_rate) {
     issues.push(src.issue([...at, 'alerts', 'fast_burn', 'burn_rate'], 'expected the fast burn rate to be higher than the slow burn rate'));
+  }
+  if (slo.alerts.ticket && slo.alerts.ticket.burn_rate >= slo.alerts.slow_burn.burn_rate) {
+    issues.push(src.issue([...at, 'alerts', 'ticket', 'burn_rate'], 'expected the ticket burn rate to be lower than the slow burn rate (it catches the slow leaks below it)'));
   }
 }
 
@@ -286,7 +291,7 @@ function checkExamples(ctx: Ctx, src: SourceFile, name: string, ex: Examples | u
         if (p.error || p.selectors.length !== 1) {
           ctx.issues.push(src.issueInValue([...at, 'examples', kind, i, 'series', si, 'series'], p.error?.offset ?? 0, `expected a series such as metric{label="value"}${p.error ? `: ${p.error.message}` : ''}`));
         }
-        if (!/^\s*(_|stale|[-+]?[0-9.e]+([+-][0-9.e]+)?(x[0-9]+)?)(\s+(_|stale|[-+]?[0-9.e]+([+-][0-9.e]+)?(x[0-9]+)?))*\s*$/.test(s.values)) {
+        if (!/^\s*(_(x[0-9]+)?|stale|[-+]?[0-9.e]+([+-][0-9.e]+)?(x[0-9]+)?)(\s+(_(x[0-9]+)?|stale|[-+]?[0-9.e]+([+-][0-9.e]+)?(x[0-9]+)?))*\s*$/.test(s.values)) {
           ctx.issues.push(src.issue([...at, 'examples', kind, i, 'series', si, 'values'], `expected samples in promtool notation such as '0+60x30' or '1 1 _ 0', got ${JSON.stringify(s.values)}`));
         }
       });
@@ -326,12 +331,24 @@ function duplicates(names: string[], report: (index: number, name: string) => vo
 /** The rate windows an SLO needs recorded: every long and short window of its burn-rate alerts. */
 export function sloWindows(slo: Slo): string[] {
   const ws = new Set<string>();
-  for (const b of Object.values(slo.alerts)) {
+  for (const [, b] of burnAlertsOf(slo)) {
     ws.add(b.short_window);
     ws.add(b.long_window);
   }
   return [...ws].sort((a, b) => seconds(a) - seconds(b));
 }
+
+/**
+ * The per-SLO records besides the windowed error ratios (labels `slo`, and `service` where the SLI has it), as Sloth
+ * records them: the objective and the error budget as ratios, and the budget remaining. The error ratio over the
+ * whole SLO window is `sloRecordName(slo.window)`, averaged from the recorded shortest window (no raw 30-day rate on
+ * every dashboard refresh).
+ */
+export const SLO_RECORDS = {
+  objective: 'slo:objective:ratio',
+  errorBudget: 'slo:error_budget:ratio',
+  budgetRemaining: 'slo:error_budget_remaining:ratio',
+} as const;
 
 /** Name of the recording rule holding an SLO's error ratio over one window. */
 export function sloRecordName(window: string): string {

@@ -21,9 +21,16 @@ export function dashboardUrl(c: Catalog, environment: string, uid: string): stri
   return base ? `${base.replace(/\/+$/, '')}/d/${environmentName(c, environment, uid)}` : undefined;
 }
 
-/** The `dashboard_url` annotation of an alert of `family` in `environment` (empty when no dashboard covers it). */
+/** Dashboard kinds with a `service` variable: an alert opens them with its service selected. */
+export const SERVICE_VARIABLE_KINDS: readonly string[] = ['moderation-enforcement', 'infrastructure'];
+
+/**
+ * The `dashboard_url` annotation of an alert of `family` in `environment` (empty when no dashboard covers it); on a
+ * dashboard with a `service` variable, with the alert's service selected (`?var-service={{ $labels.service }}`).
+ */
 export function dashboardAnnotation(c: Catalog, environment: string, family: string): { dashboard_url?: string } {
   const d = dashboardForFamily(c, family);
   const url = d && dashboardUrl(c, environment, d.uid);
-  return url ? { dashboard_url: url } : {};
+  if (!url) return {};
+  return { dashboard_url: SERVICE_VARIABLE_KINDS.includes(d.kind) ? `${url}?var-service={{ $labels.service }}` : url };
 }

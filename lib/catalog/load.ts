@@ -10,6 +10,7 @@ import { CatalogError, CatalogIssue } from './errors';
 import { SourceFile } from './source';
 import { crossCheck } from './crosscheck';
 import { crossCheckRunbook, Runbook } from './crosscheck-runbook';
+import { checkDetectionBudgets } from './detection';
 import { CATALOG_FILES, CatalogFileKind, Catalog } from './model';
 import { markdownAnchors } from '../markdown';
 
@@ -75,6 +76,8 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
   if (catalog) {
     issues.push(...crossCheck(catalog));
     if (runbook) issues.push(...crossCheckRunbook(catalog, runbook));
+    // Detection times need the resolved rules, which only a consistent catalog has.
+    if (issues.length === 0) issues.push(...checkDetectionBudgets(catalog));
   }
   if (issues.length || !catalog) {
     throw new CatalogError(sortIssues(issues));

@@ -14,6 +14,18 @@ import type { SyntheticsFile } from './schema-synthetics';
 import { dashboardsFileSchema } from './schema-dashboards';
 import type { DashboardsFile } from './schema-dashboards';
 import type { SourceFile } from './source';
+import type { BurnAlert, Slo } from './schema';
+
+/** An SLO's burn-rate alert tiers, fastest first: page now, page soon, ticket for a slow leak. */
+export const BURN_KINDS = ['fast_burn', 'slow_burn', 'ticket'] as const;
+export type BurnKind = (typeof BURN_KINDS)[number];
+/** The `burn` label of each tier. */
+export const BURN_WORD: Record<BurnKind, string> = { fast_burn: 'fast', slow_burn: 'slow', ticket: 'ticket' };
+
+/** The burn-rate alerts an SLO has, fastest first. */
+export function burnAlertsOf(slo: Slo): [BurnKind, BurnAlert][] {
+  return BURN_KINDS.flatMap((k) => (slo.alerts[k] ? [[k, slo.alerts[k]!] as [BurnKind, BurnAlert]] : []));
+}
 
 /** Each kind of catalog file: where it lives in the catalog directory and the schema it must satisfy. */
 export const CATALOG_FILES = {

@@ -3,9 +3,9 @@
  * into one flat record with its full PromQL condition, labels and annotations. Renderers (Prometheus rules,
  * promtool tests, Alertmanager, docs, review) all read this, so they agree by construction.
  */
-import { Catalog } from './model';
+import { BURN_WORD, burnAlertsOf, Catalog } from './model';
 import type { Examples, Unit } from './schema';
-import { SERVICES_PLACEHOLDER, sloRecordName, sloWindows, WINDOW_PLACEHOLDER } from './crosscheck';
+import { SERVICES_PLACEHOLDER, SLO_RECORDS, sloRecordName, sloWindows, WINDOW_PLACEHOLDER } from './crosscheck';
 import { fmt } from '../num';
 import { dashboardAnnotation } from './dashboards';
 
@@ -74,19 +74,35 @@ export function resolveEnvironment(c: Catalog, envName: string): ResolvedEnviron
   for (const slo of c.slos.slos) {
     const budget = (100 - slo.objective) / 100;
     const selector = `{slo="${slo.name}"}`;
-    const recordings: RecordingRule[] = sloWindows(slo).map((w) => ({
-      record: sloRecordName(w),
-      expr: `(${slo.sli.errors.split(WINDOW_PLACEHOLDER).join(w)})\n/\n(${slo.sli.total.split(WINDOW_PLACEHOLDER).join(w)} > 0)`,
-      labels: { slo: slo.name },
-    }));
+    const windows = sloWindows(slo);
+    const labels = { slo: slo.name };
+    const recordings: RecordingRule[] = [
+      ...windows.map((w) => ({
+        record: sloRecordName(w),
+        expr: `(${slo.sli.errors.split(WINDOW_PLACEHOLDER).join(w)})\n/\n(${slo.sli.total.split(WINDOW_PLACEHOLDER).join(w)} > 0)`,
+        labels,
+      })),
+      // Sloth's period records: the whole window's error ratio averaged from the shortest recorded window.
+      { record: SLO_RECORDS.objective, expr: `vector(${fmt(slo.objective / 100)})`, labels },
+      { record: SLO_RECORDS.errorBudget, expr: `vector(${fmt(budget)})`, labels },
+      {
+        record: sloRecordName(slo.window),
+        expr: `sum_over_time(${sloRecordName(windows[0])}${selector}[${slo.window}])\n/\ncount_over_time(${sloRecordName(windows[0])}${selector}[${slo.window}])`,
+        labels,
+      },
+      {
+        record: SLO_RECORDS.budgetRemaining,
+        expr: `1 - ${sloRecordName(slo.window)}${selector} / on (slo) group_left ${SLO_RECORDS.errorBudget}${selector}`,
+        labels,
+      },
+    ];
     const alerts: ResolvedAlert[] = [];
-    for (const burn of ['fast_burn', 'slow_burn'] as const) {
-      const b = slo.alerts[burn];
+    for (const [burn, b] of burnAlertsOf(slo)) {
       const o = b.overrides?.[envName] ?? {};
       if (o.enabled === false) continue;
       const limit = `(${fmt(b.burn_rate)} * ${fmt(budget)})`;
       const severity = o.severity ?? b.severity;
-      const burnWord = burn === 'fast_burn' ? 'fast' : 'slow';
+      const burnWord = BURN_WORD[burn];
       const loc = c.sources.slos!.issue(['slos', c.slos.slos.indexOf(slo), 'alerts', burn], '');
       alerts.push({
         name: b.name,
@@ -102,11 +118,11 @@ export function resolveEnvironment(c: Catalog, envName: string): ResolvedEnviron
         runbookAnchor: slo.runbook,
         labels: { severity, service: slo.service, environment: envName, family: 'slo-burn-rate', slo: slo.name, burn: burnWord },
         annotations: {
-          summary: `${slo.service}: error budget ${burnWord} burn (${b.budget_consumed}% of the ${slo.window} budget in ${b.long_window})`,
+          summary: `${slo.service}: error budget ${burn === 'ticket' ? 'slow leak' : `${burnWord} burn`} (${b.budget_consumed}% of the ${slo.window} budget in ${b.long_window})`,
           description:
             `${slo.description} The error ratio over ${b.long_window} and ${b.short_window} is above ${fmt(b.burn_rate)} × the budget of ${fmt(100 - slo.objective)}% ` +
             `(objective ${slo.objective}% over ${slo.window}): at this rate ${b.budget_consumed}% of the budget is gone in ${b.long_window}. ` +
-            'Current 1h-window ratio: {{ $value | humanizePercentage }}.',
+            `Current ${b.long_window}-window error ratio: {{ $value | humanizePercentage }}.`,
           runbook_url: `${base}#${slo.runbook}`,
           ...dashboardAnnotation(c, envName, 'slo-burn-rate'),
         },

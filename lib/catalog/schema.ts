@@ -107,6 +107,21 @@ export const catalogFileSchema = z
       .strict()
       .describe('The three severities of the runbook, most severe first.'),
     environments: z.array(environmentSchema).min(1),
+    detection_budget: z
+      .object({
+        critical: duration,
+        high: duration,
+        warning: duration,
+        burn: z
+          .object({ fast_burn: duration, slow_burn: duration, ticket: duration })
+          .strict()
+          .describe('Burn-rate alerts, by tier: their detection time of a total outage (every request failing).'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Worst-case time from the start of a condition to a firing alert, per severity: the longest range window the alert reads + its `for` + one evaluation interval. An alert over it states `detection_exception` with the reason.',
+      ),
   })
   .strict();
 
@@ -114,15 +129,29 @@ export const catalogFileSchema = z
 // metrics.yml — the metric contract rules may select on
 // ---------------------------------------------------------------------------------------------------------------
 
+/** A source of metrics: an exporter, a scrape target, a monitoring service (`postgres_exporter`, `deltacrown-api`). */
+export const sourceName = z
+  .string({ invalid_type_error: 'a source name' })
+  .regex(/^[a-z][a-z0-9_-]*$/, 'a source name of lower-case letters, digits, dashes and underscores');
+
 export const metricsFileSchema = z
   .object({
+    sources: z
+      .record(sourceName, z.string().min(1).describe('What the source is and how its metrics reach Prometheus.'))
+      .describe(
+        'Everything that produces metrics. Each needs an alert declaring `liveness: [<source>]` (target down / series absent) before an alert may use its metrics: an outage that takes the metrics with it must still page.',
+      ),
     metrics: z.record(
       z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'a Prometheus metric name'),
       z
         .object({
           type: z.enum(['counter', 'gauge', 'histogram']),
           labels: z.array(labelName).describe('The labels a rule may select on.'),
-          source: z.string().min(1).describe('Who exposes the metric.'),
+          source: z
+            .union([sourceName, z.array(sourceName).min(1)], { errorMap: () => ({ message: 'a source of `sources`, or a list of them' }) })
+            .transform((v) => (typeof v === 'string' ? [v] : v))
+            .describe('The source(s) exposing the metric, names of `sources`.'),
+          description: z.string().min(1).optional().describe('What the metric means, when its name does not say.'),
         })
         .strict(),
     ),
@@ -205,6 +234,16 @@ export const alertSchema = z
     expr: promql.optional().describe('A full alert condition, for alerts without a signal and threshold.'),
     for: duration.optional(),
     keep_firing_for: duration.optional(),
+    detection_exception: z
+      .string()
+      .min(10, 'expected the reason this alert may take longer than its severity’s detection budget (a sentence)')
+      .optional()
+      .describe('Why this alert may detect later than its severity’s budget (catalog.yml detection_budget).'),
+    liveness: z
+      .array(sourceName)
+      .min(1)
+      .optional()
+      .describe('Sources (metrics.yml `sources`) this alert watches for being down or absent: their liveness rule.'),
     summary: z.string().min(1).optional(),
     description: z.string().min(1).optional(),
     overrides: z.record(slug, overrideSchema).optional().describe('Per-environment differences, by environment name.'),
@@ -263,6 +302,11 @@ export const burnAlertSchema = z
       .positive()
       .describe('budget_consumed/100 × SLO window ÷ long_window; checked against the other values.'),
     for: duration.default('2m'),
+    detection_exception: z
+      .string()
+      .min(10, 'expected the reason this alert may take longer than its tier’s detection budget (a sentence)')
+      .optional()
+      .describe('Why this alert may detect later than its tier’s budget (catalog.yml detection_budget.burn).'),
     overrides: z.record(slug, overrideSchema.omit({ threshold: true })).optional(),
     examples: examplesSchema.optional(),
   })
@@ -282,7 +326,15 @@ export const sloSchema = z
         total: promql.describe('Rate of all events; `{{.window}}` stands for the window.'),
       })
       .strict(),
-    alerts: z.object({ fast_burn: burnAlertSchema, slow_burn: burnAlertSchema }).strict(),
+    alerts: z
+      .object({
+        fast_burn: burnAlertSchema,
+        slow_burn: burnAlertSchema,
+        ticket: burnAlertSchema
+          .optional()
+          .describe('Slow leaks below the slow burn (Sloth’s ticket tier: 3d and 6h at burn rate 1, a warning): the budget would be gone by the end of the window.'),
+      })
+      .strict(),
   })
   .strict();
 

@@ -7,6 +7,9 @@
  * Route tree (first match wins):
  *   1. the heartbeat alert (Watchdog)           → `heartbeat` webhook (dead man's switch), short repeat interval;
  *   2. severity `none` / `info`                  → `null` (nobody);
+ *   2a. a delivery failure of one integration (the `integration` label of the notification-failure alert) goes by
+ *       the other path: PagerDuty failing → the Slack alerts channel; Slack failing → PagerDuty (the alert's service
+ *       and severity, where that severity pages in the environment; Slack where nothing pages, as it has no other);
  *   3. each severity of catalog.yml, with its own group_wait / group_interval / repeat_interval:
  *        PagerDuty where the severity and the environment page: a sub-route per service picks that service's
  *        Events API v2 routing key (an unknown or missing service pages `default_service`), with the PagerDuty
@@ -50,6 +53,11 @@ export const INHIBIT_EQUAL = ['environment', 'service', 'family'];
 export const BURN_INHIBIT_EQUAL = ['environment', 'service', 'slo'];
 
 export const NULL_RECEIVER = 'null';
+/**
+ * The label naming the notification integration that fails (`alertmanager_notifications_failed_total`'s
+ * `integration`): an alert carrying it is routed by another integration than the one it names.
+ */
+export const FAILING_INTEGRATION_LABEL = 'integration';
 export const HEARTBEAT_RECEIVER = 'heartbeat';
 
 /** Receiver of a severity's pages for one service: `pagerduty-deltacrown-api-critical`. */
@@ -108,6 +116,21 @@ export function renderAlertmanagerConfig(c: Catalog, environment: string, opts: 
     { receiver: HEARTBEAT_RECEIVER, matchers: [`alertname="${hb.alertname}"`], ...timed(hb), ...opts.heartbeatTimings },
     { receiver: NULL_RECEIVER, matchers: [`severity=~"${NON_NOTIFYING_SEVERITIES.join('|')}"`] },
   ];
+  const pagerdutyRoute = (s: (typeof r.severities)[number], matchers: string[]): AmRoute => ({
+    receiver: pagerdutyReceiver(r.alertmanager.defaultService, s.severity),
+    matchers,
+    ...timed(s.timings),
+    routes: services.map((svc) => ({ receiver: pagerdutyReceiver(svc, s.severity), matchers: [`service="${svc}"`] })),
+  });
+  // A failing integration never carries the news of its own failure.
+  const paging = r.severities.filter((s) => env.destination[s.severity] === 'pagerduty');
+  routes.push({ receiver: slack, matchers: [`${FAILING_INTEGRATION_LABEL}="pagerduty"`], ...timed(r.severities[0].timings) });
+  routes.push({
+    receiver: slack,
+    matchers: [`${FAILING_INTEGRATION_LABEL}="slack"`],
+    ...timed(r.severities[0].timings),
+    ...(paging.length ? { routes: paging.map((s) => pagerdutyRoute(s, [`severity="${s.severity}"`])) } : {}),
+  });
   for (const s of r.severities) {
     const matchers = [`severity="${s.severity}"`];
     if (env.destination[s.severity] === 'slack') {
@@ -122,12 +145,7 @@ export function renderAlertmanagerConfig(c: Catalog, environment: string, opts: 
         pagerduty_configs: [pagerdutyConfig(key, s.pagerdutySeverity, `${c.catalog.project.name} ${environment}`)],
       });
     }
-    routes.push({
-      receiver: pagerdutyReceiver(r.alertmanager.defaultService, s.severity),
-      matchers,
-      ...timed(s.timings),
-      routes: services.map((svc) => ({ receiver: pagerdutyReceiver(svc, s.severity), matchers: [`service="${svc}"`] })),
-    });
+    routes.push(pagerdutyRoute(s, matchers));
   }
 
   const least = r.severities[r.severities.length - 1];
@@ -146,6 +164,8 @@ export function renderAlertmanagerConfig(c: Catalog, environment: string, opts: 
         };
       }),
       { source_matchers: ['burn="fast"'], target_matchers: ['burn="slow"'], equal: [...BURN_INHIBIT_EQUAL] },
+      // A page for the burn says all the slow-leak ticket would.
+      { source_matchers: ['burn=~"fast|slow"'], target_matchers: ['burn="ticket"'], equal: [...BURN_INHIBIT_EQUAL] },
     ],
     receivers,
   };
@@ -186,7 +206,10 @@ function slackConfig(url: SecretValue, channel: string): Record<string, unknown>
       '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.severity }}: ' +
       '{{ .CommonLabels.alertname }} ({{ .CommonLabels.environment }}{{ if .CommonLabels.service }}, {{ .CommonLabels.service }}{{ end }})',
     title_link: '{{ .CommonAnnotations.runbook_url }}',
-    text: '{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\n{{ if .Annotations.runbook_url }}Runbook: {{ .Annotations.runbook_url }}\n{{ end }}{{ end }}',
+    // A notification may hold firing and resolved alerts at once: each under its own heading.
+    text:
+      '{{ if .Alerts.Firing }}*Firing:*\n{{ range .Alerts.Firing }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\n{{ if .Annotations.runbook_url }}Runbook: {{ .Annotations.runbook_url }}\n{{ end }}{{ end }}{{ end }}' +
+      '{{ if .Alerts.Resolved }}*Resolved:*\n{{ range .Alerts.Resolved }}~{{ .Annotations.summary }}~\n{{ end }}{{ end }}',
   };
 }
 

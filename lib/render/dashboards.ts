@@ -20,7 +20,8 @@ import type { Catalog } from '../catalog/model';
 import { allAlerts, resolveEnvironment, ResolvedAlert } from '../catalog/resolve';
 import type { Slo, Unit } from '../catalog/schema';
 import type { DashboardKind, DashboardSpec } from '../catalog/schema-dashboards';
-import { SERVICES_PLACEHOLDER, sloRecordName, WINDOW_PLACEHOLDER } from '../catalog/crosscheck';
+import { SERVICES_PLACEHOLDER, SLO_RECORDS, sloRecordName } from '../catalog/crosscheck';
+import { burnAlertsOf, NON_NOTIFYING_SEVERITIES } from '../catalog/model';
 import { alertFamilies, SLO_FAMILY } from '../catalog/crosscheck-dashboards';
 import { dashboardForFamily } from '../catalog/dashboards';
 import { selectedChecks, SYNTHETICS_FAMILY } from '../catalog/crosscheck-synthetics';
@@ -98,11 +99,10 @@ function sloDashboard(ctx: Ctx): dashboard.DashboardBuilder {
   firingAlerts(ctx, b);
   for (const slo of ctx.c.slos.slos) {
     const budget = (100 - slo.objective) / 100;
-    const ratio = (w: string) => `(${sli(slo, 'errors', w)})\n/\n(${sli(slo, 'total', w)})`;
     b.withRow(new dashboard.RowBuilder(`${slo.name}: ${slo.objective}% over ${slo.window} (${slo.service})`));
     b.withPanel(
       statPanel(`SLI over ${slo.window}`, `${slo.description} Objective ${slo.objective}% over ${slo.window}.`)
-        .withTarget(query(`1 - (${ratio(slo.window)})`, 'SLI').instant())
+        .withTarget(query(`1 - ${sloRecordName(slo.window)}{slo="${slo.name}"}`, 'SLI').instant())
         .graphMode(common.BigValueGraphMode.None)
         .unit('percentunit')
         .decimals(3)
@@ -114,7 +114,7 @@ function sloDashboard(ctx: Ctx): dashboard.DashboardBuilder {
         `Error budget remaining (${slo.window})`,
         `Share of the ${slo.window} error budget (${fmt(100 - slo.objective)}% of requests) not yet spent. Below 0 the SLO is missed.`,
       )
-        .withTarget(query(`1 - (${ratio(slo.window)}) / ${fmt(budget)}`, 'remaining').instant())
+        .withTarget(query(`${SLO_RECORDS.budgetRemaining}{slo="${slo.name}"}`, 'remaining').instant())
         .graphMode(common.BigValueGraphMode.None)
         .unit('percentunit')
         .decimals(1)
@@ -129,16 +129,15 @@ function sloDashboard(ctx: Ctx): dashboard.DashboardBuilder {
         .thresholdsStyle(thresholdLines())
         .span(12),
     );
-    for (const kind of ['fast_burn', 'slow_burn'] as const) {
-      const spec = slo.alerts[kind];
+    for (const [kind, spec] of burnAlertsOf(slo)) {
       const alert = ctx.alerts.find((a) => a.name === spec.name);
-      const word = kind === 'fast_burn' ? 'Fast' : 'Slow';
+      const word = { fast_burn: 'Fast burn', slow_burn: 'Slow burn', ticket: 'Slow leak (ticket)' }[kind];
       const windows = [spec.long_window, spec.short_window];
       const desc = alert
         ? `Burn rate = error ratio ÷ budget (${fmt(budget)}). ${alert.name} (${alert.severity}) fires when both the ${spec.long_window} and the ${spec.short_window} burn rate exceed ${fmt(spec.burn_rate)} for ${alert.for}: ${spec.budget_consumed}% of the ${slo.window} budget gone in ${spec.long_window}.`
         : `Burn rate = error ratio ÷ budget (${fmt(budget)}). ${spec.name} is disabled in ${ctx.environment}.`;
       b.withPanel(
-        timeseriesPanel(`${word} burn: burn rate over ${windows.join(' and ')}`, desc)
+        timeseriesPanel(`${word}: burn rate over ${windows.join(' and ')}`, desc)
           .targets(windows.map((w, i) => query(`${sloRecordName(w)}{slo="${slo.name}"} / ${fmt(budget)}`, `burn rate ${w}`, refId(i))))
           .unit('suffix:×')
           .decimals(2)
@@ -368,7 +367,8 @@ function base(ctx: Ctx, from: string): dashboard.DashboardBuilder {
 
 /** First row: how many alerts of the dashboard's families fire now, and which. */
 function firingAlerts(ctx: Ctx, b: dashboard.DashboardBuilder): void {
-  const selector = `ALERTS{alertstate="firing", family=~"${ctx.families.join('|')}"}`;
+  // Alerts that notify nobody (the always-firing Watchdog) would keep the stat red for ever.
+  const selector = `ALERTS{alertstate="firing", family=~"${ctx.families.join('|')}", severity!~"${NON_NOTIFYING_SEVERITIES.join('|')}"}`;
   b.withRow(new dashboard.RowBuilder('Firing alerts'));
   b.withPanel(
     statPanel('Firing alerts', `Alerts of ${ctx.families.join(', ')} firing now (every alert of these families links to this dashboard).`)
@@ -558,16 +558,11 @@ function sectionTitle(c: Catalog, anchor: string): string {
   return anchor;
 }
 
-/** The rate windows of an SLO's burn-rate alerts, longest first. */
+/** The rate windows of an SLO's burn-rate alerts, tier by tier (long, then short). */
 function burnWindows(slo: Slo): string[] {
-  return [slo.alerts.fast_burn.long_window, slo.alerts.fast_burn.short_window, slo.alerts.slow_burn.long_window, slo.alerts.slow_burn.short_window].filter(
-    (w, i, all) => all.indexOf(w) === i,
-  );
-}
-
-/** An SLI expression with its window filled in. */
-function sli(slo: Slo, part: 'errors' | 'total', window: string): string {
-  return slo.sli[part].split(WINDOW_PLACEHOLDER).join(window);
+  return burnAlertsOf(slo)
+    .flatMap(([, b]) => [b.long_window, b.short_window])
+    .filter((w, i, all) => all.indexOf(w) === i);
 }
 
 function escapeRegex(s: string): string {

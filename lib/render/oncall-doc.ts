@@ -13,6 +13,8 @@ import { resolveChecks } from './synthetics';
 import { renderOnCallTable } from './oncall-table';
 import { alertWindows, conditionText } from './humanize';
 import { pagerDutyLinks, routingDiagram, silenceCommands } from './oncall-sections';
+import { detectionOf } from '../catalog/detection';
+import { formatDuration } from '../duration';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -74,13 +76,20 @@ export function renderOnCallDoc(c: Catalog): string {
 
   // Alerts, with the values of the first environment (production); other environments' differences listed after.
   const byEnv = Object.fromEntries(envs.map((e) => [e, allAlerts(resolveEnvironment(c, e))]));
+  const firstEnv = resolveEnvironment(c, first);
+  const detection = (a: ResolvedAlert) => {
+    const d = detectionOf(c, firstEnv, a, c.catalog.environments[0].evaluation_interval);
+    const over = d.budget && d.seconds > d.budget.seconds ? ` (over ${formatDuration(d.budget.seconds)}: exception)` : '';
+    return `${formatDuration(d.seconds)}${over}`;
+  };
   out.push('## Alerts', '', `Values of **${first}**; differences of the other environments are listed below the table.`, '');
-  out.push('| alert | severity | service | condition | window | for | route | runbook | dashboard |', '|---|---|---|---|---|---|---|---|---|');
+  out.push('_detection_: worst-case time from the start of the condition to a firing alert (window + for + one evaluation; burn alerts: a total outage), against its budget in catalog.yml.', '');
+  out.push('| alert | severity | service | condition | window | for | detection | route | runbook | dashboard |', '|---|---|---|---|---|---|---|---|---|---|');
   for (const a of byEnv[first]) {
     const d = dashboardForFamily(c, a.family);
     const durl = d && dashboardUrl(c, first, d.uid);
     out.push(
-      `| ${a.name} | ${a.severity} | ${a.serviceFromSeries ? a.services.join(', ') : a.services[0]} | ${condition(a)} | ${windows(a).join(', ') || '—'} | ${a.for} | ${route(r, first, a)} | [${a.runbookAnchor}](runbook.md#${a.runbookAnchor}) | ${d ? (durl ? `[${d.title}](${durl})` : d.title) : '—'} |`,
+      `| ${a.name} | ${a.severity} | ${a.serviceFromSeries ? a.services.join(', ') : a.services[0]} | ${condition(a)} | ${windows(a).join(', ') || '—'} | ${a.for} | ${detection(a)} | ${route(r, first, a)} | [${a.runbookAnchor}](runbook.md#${a.runbookAnchor}) | ${d ? (durl ? `[${d.title}](${durl})` : d.title) : '—'} |`,
     );
   }
   out.push('');

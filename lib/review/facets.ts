@@ -7,7 +7,7 @@ import * as path from 'path';
 import type { Catalog } from '../catalog/model';
 import { allAlerts, resolveEnvironment } from '../catalog/resolve';
 import { seconds } from '../duration';
-import { severityRank } from '../catalog/model';
+import { burnAlertsOf, severityRank } from '../catalog/model';
 import { onCallAt, onCallEnvironment, resolveOnCall } from '../catalog/resolve-oncall';
 import { guardrailEnvironments, renderGuardrails } from '../render/guardrails';
 import { resolveChecks } from '../render/synthetics';
@@ -83,8 +83,7 @@ export const sloFacet: Facet = (c) =>
         objective: { kind: 'objective', value: slo.objective, display: `${slo.objective}%` },
         window: { kind: 'plain', value: seconds(slo.window), display: slo.window },
       };
-      for (const burn of ['fast_burn', 'slow_burn'] as const) {
-        const b = slo.alerts[burn];
+      for (const [burn, b] of burnAlertsOf(slo)) {
         fields[`${burn} burn rate`] = { kind: 'above', value: b.burn_rate, display: String(b.burn_rate) };
         fields[`${burn} windows`] = { kind: 'plain', value: `${b.long_window}/${b.short_window}`, display: `${b.long_window} + ${b.short_window}` };
       }
