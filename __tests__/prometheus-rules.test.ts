@@ -165,11 +165,13 @@ describe.each(environments)('%s rules.yml', (env) => {
 });
 
 describe('promtool test rules', () => {
+  // The parts of every file run in one pool started before the first test: a file's test waits for the pool's
+  // earlier parts too, so its deadline covers the whole promtool work (tens of seconds on 2 busy cores).
   it.each(testFiles)('%s passes', async (f) => {
     for (const r of await promtoolRuns.get(f)!) {
       expect({ file: f, part: r.part, code: r.code, output: r.code === 0 ? '' : r.output }).toEqual({ file: f, part: r.part, code: 0, output: '' });
     }
-  });
+  }, 300000);
 
   it('fails when an example no longer matches its threshold (the tests are real)', () => {
     const dir = copyCatalog();

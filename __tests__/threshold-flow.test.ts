@@ -85,7 +85,7 @@ describe('the README threshold flow on a copy of the project', () => {
     expect(docs.stdout).toMatch(/rewritten: docs\/oncall\.md/);
 
     const report = path.join(project, 'jest.json');
-    const jest = run(JEST, ['-u', '--ci=false', '--silent', '--json', `--outputFile=${report}`, ...liveTests.map((f) => path.join('__tests__', f))]);
+    const jest = run(JEST, ['-u', '--ci=false', '--silent', '--testTimeout=300000', '--json', `--outputFile=${report}`, ...liveTests.map((f) => path.join('__tests__', f))]);
     const r = JSON.parse(fs.readFileSync(report, 'utf8'));
     const failures = r.testResults.flatMap((t: any) => t.assertionResults.filter((a: any) => a.status === 'failed').map((a: any) => `${path.basename(t.name)}: ${a.fullName}`));
     expect({ failures, suites: r.numTotalTestSuites }).toEqual({ failures: [], suites: liveTests.length });
@@ -95,5 +95,5 @@ describe('the README threshold flow on a copy of the project', () => {
     expect(fs.readFileSync(path.join(project, 'docs', 'oncall.md'), 'utf8')).toContain(`| ${ALERT} | critical |`);
     expect(fs.readFileSync(path.join(project, file), 'utf8')).toContain(`threshold: ${to}`);
     expect(to).toBeGreaterThan(from);
-  }, 180000);
+  }, 600000);
 });
