@@ -52,14 +52,3 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Resources and data sources in every `cdk.tf.json` under an outdir. */
-export function countResources(outdir: string): { stacks: number; resources: number } {
-  const dir = path.join(outdir, 'stacks');
-  let resources = 0;
-  const stacks = fs.readdirSync(dir);
-  for (const s of stacks) {
-    const tf = JSON.parse(fs.readFileSync(path.join(dir, s, 'cdk.tf.json'), 'utf8'));
-    for (const block of [tf.resource ?? {}, tf.data ?? {}]) for (const byName of Object.values(block)) resources += Object.keys(byName as object).length;
-  }
-  return { stacks: stacks.length, resources };
-}

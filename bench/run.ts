@@ -21,7 +21,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { benchTemp, countResources, measure, median, Measurement, removeBenchTemps } from './measure';
+import { benchTemp, measure, median, Measurement, removeBenchTemps } from './measure';
+import { synthesized } from '../stacks/summary';
 import { generateCatalog } from './generate-catalog';
 import { loadCatalog } from '../lib/catalog/load';
 import { resolveEnvironment } from '../lib/catalog/resolve';
@@ -60,7 +61,8 @@ function synthRow(name: string, runs: number, catalogDir?: string): Row {
   });
   const c = loadCatalog(catalogDir ?? path.join(__dirname, '..', 'alerts'));
   const rules = c.catalog.environments.reduce((n, e) => n + resolveEnvironment(c, e.name).groups.reduce((m, g) => m + g.recordings.length + g.alerts.length, 0), 0);
-  return { ...row, ...countResources(out), rules, services: c.catalog.services.length };
+  const { stacks, resources } = synthesized(out);
+  return { ...row, stacks: stacks.length, resources, rules, services: c.catalog.services.length };
 }
 
 function machine(): string {

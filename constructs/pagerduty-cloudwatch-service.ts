@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Service } from '@cdktf/provider-pagerduty/lib/service';
 import { ServiceIntegration } from '@cdktf/provider-pagerduty/lib/service-integration';
-import { SlackConnection } from '@cdktf/provider-pagerduty/lib/slack-connection';
+import { connectSlack } from './pagerduty-slack';
 import type { CloudWatchServicePlan, PagerDutyPlan } from '../lib/render/pagerduty';
 
 export interface PagerDutyCloudWatchServiceProps {
@@ -35,16 +35,7 @@ export class PagerDutyCloudWatchService extends Construct {
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.integration = new ServiceIntegration(this, 'integration', { service: this.service.id, name: p.integration.name, type: p.integration.type });
-    if (props.slackConnection) {
-      new SlackConnection(this, 'slack-incidents', {
-        sourceId: this.service.id,
-        sourceType: 'service_reference',
-        workspaceId: props.slackConnection.workspaceId,
-        channelId: props.slackConnection.channelId,
-        notificationType: 'responder',
-        config: [{ events: props.slackConnection.events }],
-      });
-    }
+    if (props.slackConnection) connectSlack(this, this.service.id, props.slackConnection);
   }
 
   /** The CloudWatch integration key: a Terraform reference token, resolved at apply time. */

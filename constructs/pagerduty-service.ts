@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { EventOrchestrationService } from '@cdktf/provider-pagerduty/lib/event-orchestration-service';
 import { Service } from '@cdktf/provider-pagerduty/lib/service';
 import { ServiceIntegration } from '@cdktf/provider-pagerduty/lib/service-integration';
-import { SlackConnection } from '@cdktf/provider-pagerduty/lib/slack-connection';
+import { connectSlack } from './pagerduty-slack';
 import type { Severity } from '../lib/catalog/model';
 import type { IntegrationKind, PagerDutyPlan, ServicePlan } from '../lib/render/pagerduty';
 
@@ -62,16 +62,7 @@ export class PagerDutyService extends Construct {
       catchAll: { actions: {} },
     });
 
-    if (props.slackConnection) {
-      new SlackConnection(this, 'slack-incidents', {
-        sourceId: this.service.id,
-        sourceType: 'service_reference',
-        workspaceId: props.slackConnection.workspaceId,
-        channelId: props.slackConnection.channelId,
-        notificationType: 'responder',
-        config: [{ events: props.slackConnection.events }],
-      });
-    }
+    if (props.slackConnection) connectSlack(this, this.service.id, props.slackConnection);
   }
 
   /** The integration key of one integration: a Terraform reference token, resolved at apply time. */

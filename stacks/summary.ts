@@ -7,6 +7,12 @@ import * as path from 'path';
  * read back from the synthesized `cdk.tf.json` files under `outdir`; `shown` is how the directory is named to people.
  */
 export function synthSummary(outdir: string, shown: string): string {
+  const { stacks, resources } = synthesized(outdir);
+  return `synthesized ${stacks.length} stacks (${resources} resources and data sources) into ${path.join(shown, 'stacks')}: ${stacks.join(', ')}`;
+}
+
+/** The stacks (sorted names) under `outdir` and their resources and data sources in all, read from `cdk.tf.json`. */
+export function synthesized(outdir: string): { stacks: string[]; resources: number } {
   const dir = path.join(outdir, 'stacks');
   const stacks = fs.readdirSync(dir).sort();
   let resources = 0;
@@ -14,5 +20,5 @@ export function synthSummary(outdir: string, shown: string): string {
     const tf = JSON.parse(fs.readFileSync(path.join(dir, s, 'cdk.tf.json'), 'utf8'));
     for (const block of [tf.resource ?? {}, tf.data ?? {}]) for (const byName of Object.values(block)) resources += Object.keys(byName as object).length;
   }
-  return `synthesized ${stacks.length} stacks (${resources} resources and data sources) into ${path.join(shown, 'stacks')}: ${stacks.join(', ')}`;
+  return { stacks, resources };
 }
