@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import type { PromRuleGroup } from '../lib/render/prometheus-rules';
 import { escapeTerraform } from './terraform-strings';
+import { literal } from './literal';
 
 export interface PrometheusRuleProps {
   /** Name of the PrometheusRule object. */
@@ -32,7 +33,8 @@ export class PrometheusRule extends Construct {
           namespace: props.namespace,
           labels: { ...props.labels, 'app.kubernetes.io/managed-by': 'cdktf', 'app.kubernetes.io/part-of': 'deltacrown-alerting' },
         },
-        spec: { groups: escapeTerraform(props.groups) },
+        // Thousands of rules in a large catalog: written as is, not walked by token resolution (./literal).
+        spec: literal({ groups: escapeTerraform(props.groups) }),
       },
     });
   }

@@ -17,8 +17,8 @@ export interface PromqlParse {
    * The first syntax error: offset into the expression and a message; undefined when the expression parses.
    * `opened` is the offset of the bracket an error at the end of the expression leaves unclosed.
    */
-  error?: { offset: number; message: string; opened?: number };
-  selectors: Selector[];
+  readonly error?: { offset: number; message: string; opened?: number };
+  readonly selectors: readonly Selector[];
 }
 
 const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
@@ -60,6 +60,20 @@ export function bracketError(expr: string): PromqlParse['error'] {
  * error messages quote, when `expr` stands in for it character for character (placeholders replaced).
  */
 export function parsePromql(expr: string, shown: string = expr): PromqlParse {
+  // Catalogs repeat expressions (one family per service, the same `$services` template): parse each text once.
+  const key = `${expr}\0${shown}`;
+  let parsed = PARSED.get(key);
+  if (!parsed) {
+    if (PARSED.size >= PARSED_MAX) PARSED.clear();
+    PARSED.set(key, (parsed = parseUncached(expr, shown)));
+  }
+  return parsed;
+}
+
+const PARSED = new Map<string, PromqlParse>();
+const PARSED_MAX = 20_000;
+
+function parseUncached(expr: string, shown: string): PromqlParse {
   const tree = parser.parse(expr);
   let error: PromqlParse['error'];
   const selectors: Selector[] = [];

@@ -7,7 +7,6 @@ import { CatalogIssue } from './errors';
 import { burnAlertsOf, Catalog, NON_NOTIFYING_SEVERITIES, SEVERITY_ORDER, severityRank } from './model';
 import type { AlertSpec, Examples, Family, Signal, Slo } from './schema';
 import { FieldPath, SourceFile } from './source';
-import { isScalar } from 'yaml';
 import { parsePromql } from '../promql';
 import { crossCheckGuardrails } from './crosscheck-guardrails';
 import { crossCheckOnCall } from './crosscheck-oncall';
@@ -78,7 +77,7 @@ interface Ctx {
   severities: Set<string>;
   c: Catalog;
   recorded: Set<string>;
-  alertNames: Map<string, string>;
+  alertNames: Map<string, { src: SourceFile; at: FieldPath }>;
 }
 
 function checkFamily(ctx: Ctx, src: SourceFile, f: Family, at: FieldPath): void {
@@ -225,8 +224,8 @@ export const BARE_SECONDS_MAX = 60;
 function checkThresholdUnit(ctx: Ctx, src: SourceFile, t: number, s: Signal, at: FieldPath): boolean {
   const before = ctx.issues.length;
   const bad = (why: string) => ctx.issues.push(src.issue(at, why));
-  const node = src.nodeAt(at);
-  const written = isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+  const raw = src.valueAt(at);
+  const written = typeof raw === 'string' ? raw : undefined;
   if (written !== undefined) {
     if (s.unit !== 'seconds') bad(`'${written}' is a time, but the signal is in ${s.unit}; expected a number in ${s.unit}${s.unit === 'ratio' ? ' (write 5 % as 0.05)' : ''}`);
     return ctx.issues.length === before;
@@ -301,11 +300,10 @@ function checkExamples(ctx: Ctx, src: SourceFile, name: string, ex: Examples | u
 
 function checkName(ctx: Ctx, src: SourceFile, name: string, at: FieldPath): void {
   const prev = ctx.alertNames.get(name);
-  if (prev) ctx.issues.push(src.issue(at, `duplicate alert name '${name}' (first defined at ${prev})`));
-  else {
-    const i = src.issue(at, '');
-    ctx.alertNames.set(name, `${i.file}:${i.line}:${i.column}`);
-  }
+  if (prev) {
+    const first = prev.src.issue(prev.at, '');
+    ctx.issues.push(src.issue(at, `duplicate alert name '${name}' (first defined at ${first.file}:${first.line}:${first.column})`));
+  } else ctx.alertNames.set(name, { src, at }); // located only if a duplicate needs it
 }
 
 function checkService(ctx: Ctx, src: SourceFile, s: string, at: FieldPath): void {

@@ -31,9 +31,11 @@ export interface Detection {
 export function longestWindow(expr: string, records: ReadonlyMap<string, string>, seen = new Set<string>()): number {
   let longest = 0;
   for (const m of expr.matchAll(/\[\s*([0-9a-z]+)\s*(?::[^\]]*)?\]/g)) longest = Math.max(longest, safeSeconds(m[1]));
-  for (const [record, rexpr] of records) {
-    if (seen.has(record) || !new RegExp(`(^|[^a-zA-Z0-9_:])${record.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-zA-Z0-9_:])`).test(expr)) continue;
-    seen.add(record);
+  // Every maximal run of name characters is a candidate metric or record name.
+  for (const name of expr.match(/[a-zA-Z0-9_:]+/g) ?? []) {
+    const rexpr = records.get(name);
+    if (rexpr === undefined || seen.has(name)) continue;
+    seen.add(name);
     longest = Math.max(longest, longestWindow(rexpr, records, seen));
   }
   return longest;
@@ -45,6 +47,15 @@ function safeSeconds(d: string): number {
   } catch {
     return 0;
   }
+}
+
+const RECORDS = new WeakMap<ResolvedEnvironment, ReadonlyMap<string, string>>();
+
+/** Record name → expression of an environment's recording rules (computed once per environment). */
+function recordsOf(r: ResolvedEnvironment): ReadonlyMap<string, string> {
+  let m = RECORDS.get(r);
+  if (!m) RECORDS.set(r, (m = new Map(r.groups.flatMap((g) => g.recordings.map((x) => [x.record, x.expr] as const)))));
+  return m;
 }
 
 /** The detection time of `a` in the resolved environment `r` evaluated every `evaluation`. */
@@ -64,8 +75,7 @@ export function detectionOf(c: Catalog, r: ResolvedEnvironment, a: ResolvedAlert
       budget: budgetS ? { seconds: seconds(budgetS), key: `burn.${kind}` } : undefined,
     };
   }
-  const records = new Map(r.groups.flatMap((g) => g.recordings.map((x) => [x.record, x.expr] as const)));
-  const windowS = longestWindow(a.expr, records);
+  const windowS = longestWindow(a.expr, recordsOf(r));
   const sev = a.severity as 'critical' | 'high' | 'warning';
   const budgetS = budgets && sev in budgets ? budgets[sev] : undefined;
   return {

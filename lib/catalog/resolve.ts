@@ -41,8 +41,8 @@ export interface ResolvedAlert {
   /** `dashboard_url`: `<grafana url>/d/<uid>` of the family's dashboard (dashboards.yml), when one covers it. */
   annotations: { summary: string; description: string; runbook_url: string; dashboard_url?: string };
   examples: Examples;
-  /** Where the alert is defined, `file:line`. */
-  definedAt: string;
+  /** The catalog file that defines the alert, as shown in messages (`alerts/rules/http.yml`). */
+  definedIn: string;
 }
 
 export interface RecordingRule {
@@ -103,7 +103,6 @@ export function resolveEnvironment(c: Catalog, envName: string): ResolvedEnviron
       const limit = `(${fmt(b.burn_rate)} * ${fmt(budget)})`;
       const severity = o.severity ?? b.severity;
       const burnWord = BURN_WORD[burn];
-      const loc = c.sources.slos!.issue(['slos', c.slos.slos.indexOf(slo), 'alerts', burn], '');
       alerts.push({
         name: b.name,
         group: `deltacrown-slo-${slo.name}`,
@@ -127,7 +126,7 @@ export function resolveEnvironment(c: Catalog, envName: string): ResolvedEnviron
           ...dashboardAnnotation(c, envName, 'slo-burn-rate'),
         },
         examples: b.examples ?? { fires: [], quiet: [] },
-        definedAt: `${loc.file}:${loc.line}`,
+        definedIn: c.sources.slos!.name,
       });
     }
     groups.push({ name: `deltacrown-slo-${slo.name}`, interval: env.evaluation_interval, recordings, alerts });
@@ -137,10 +136,10 @@ export function resolveEnvironment(c: Catalog, envName: string): ResolvedEnviron
     const recordings: RecordingRule[] = [];
     const recorded = new Set<string>();
     const alerts: ResolvedAlert[] = [];
-    data.families.forEach((f, fi) => {
+    data.families.forEach((f) => {
       const services = f.services ?? [f.service!];
       const expand = (expr: string) => expr.trim().split(SERVICES_PLACEHOLDER).join(services.join('|'));
-      f.alerts.forEach((a, ai) => {
+      f.alerts.forEach((a) => {
         const o = a.overrides?.[envName] ?? {};
         const signal = a.signal ?? f.signal;
         if (signal?.record && !recorded.has(signal.record) && !a.expr) {
@@ -161,7 +160,6 @@ export function resolveEnvironment(c: Catalog, envName: string): ResolvedEnviron
         const fill = (t: string) => (thresholdText ? t.split('$threshold').join(thresholdText) : t);
         const labels: Record<string, string> = { severity, environment: envName, family: f.family };
         if (f.service) labels.service = f.service;
-        const loc = source.issue(['families', fi, 'alerts', ai], '');
         alerts.push({
           name: a.name,
           group: data.group,
@@ -189,7 +187,7 @@ export function resolveEnvironment(c: Catalog, envName: string): ResolvedEnviron
             ...dashboardAnnotation(c, envName, f.family),
           },
           examples: a.examples ?? { fires: [], quiet: [] },
-          definedAt: `${loc.file}:${loc.line}`,
+          definedIn: source.name,
         });
       });
     });

@@ -70,7 +70,7 @@ export const alertFacet: Facet = (c) =>
         // The threshold is part of the expression: compare the rest only.
         fields.expression.value = a.expr.replace(/ [<>] [-0-9.e]+$/, '');
       }
-      const file = path.relative(c.dir, path.resolve(a.definedAt.replace(/:\d+$/, ''))).split(path.sep).join('/');
+      const file = path.relative(c.dir, path.resolve(a.definedIn)).split(path.sep).join('/');
       return { kind: 'alert', name: a.name, environment: env.name, file, fields };
     }),
   );

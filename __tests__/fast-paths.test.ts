@@ -1,0 +1,116 @@
+/**
+ * The synth's fast paths must not change what is read or written:
+ * - catalog files are read by js-yaml and located by `yaml`: both must give the same data;
+ * - `literal()` values skip cdktf's token resolution: the synthesized JSON must be byte-identical to resolving
+ *   the plain value, and a value holding a token must be refused.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { App, Fn, TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { SourceFile } from '../lib/catalog/source';
+import { literal } from '../constructs/literal';
+import { FIXTURE_ALERTS, LIVE_ALERTS } from './helpers';
+
+function yamlFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? yamlFiles(p) : /\.ya?ml$/.test(e.name) ? [p] : [];
+  });
+}
+
+describe('catalog YAML: the fast reader and the locating parser agree', () => {
+  const files = [...yamlFiles(LIVE_ALERTS), ...yamlFiles(FIXTURE_ALERTS)];
+
+  it.each(files.map((f) => [path.relative(path.join(__dirname, '..'), f), f]))('%s', (_name, file) => {
+    const text = fs.readFileSync(file, 'utf8');
+    expect(new SourceFile('x.yml', text).toJS()).toEqual(parse(text, { uniqueKeys: true, strict: true }));
+  });
+
+  it.each([
+    ['core-schema scalars', 'a: yes\nb: no\nc: on\nd: 0o17\nd2: 0b101\nd3: 017\ne: 0x1F\ne2: +12\ne3: 1.\ne4: .5e-3\nf: .inf\ng: -.Inf\nh: .nan\ni: ~\nj: 1e3\nk: 2026-12-01\nl: "5%"\nm: 1_000\nn: True\no: NULL\n'],
+    ['block and flow scalars', 'expr: |\n  sum(rate(x[5m]))\n    > 0.05\nfolded: >\n  one\n  two\nflow: { a: [1, 2, "three"], b: \'it\'\'s\' }\n'],
+    ['anchors and aliases', 'base: &b { for: 5m, severity: high }\nother: *b\nlist: [*b, *b]\n'],
+    ['empty document', ''],
+    ['comment only', '# nothing here\n'],
+  ])('%s', (_name, text) => {
+    const fast = new SourceFile('x.yml', text);
+    expect(fast.syntaxIssues()).toEqual([]);
+    expect(fast.toJS()).toEqual(parse(text, { uniqueKeys: true, strict: true }) ?? null);
+  });
+
+  it('reports a duplicate key and a syntax error at their line and column, as the locating parser does', () => {
+    const dup = new SourceFile('x.yml', 'a: 1\nb: 2\na: 3\n').syntaxIssues();
+    expect(dup).toEqual([expect.objectContaining({ file: 'x.yml', line: 3, column: 1, message: expect.stringContaining('invalid YAML') })]);
+    const bad = new SourceFile('x.yml', 'a: [1, 2\nb: 3\n').syntaxIssues();
+    expect(bad.length).toBeGreaterThan(0);
+    expect(bad[0]).toMatchObject({ file: 'x.yml', message: expect.stringContaining('invalid YAML') });
+  });
+
+  it('locates a value only when asked, and at the same place', () => {
+    const text = 'families:\n  - family: x\n    alerts:\n      - name: A\n        threshold: 400ms\n';
+    const src = new SourceFile('x.yml', text);
+    expect(src.valueAt(['families', 0, 'alerts', 0, 'threshold'])).toBe('400ms');
+    expect(src.valueAt(['families', 3, 'alerts'])).toBeUndefined();
+    expect(src.issue(['families', 0, 'alerts', 0, 'threshold'], 'm')).toMatchObject({ line: 5, column: 20 });
+  });
+});
+
+describe('literal(): values cdktf writes without resolving them', () => {
+  const value = {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PrometheusRule',
+    metadata: { name: 'r', labels: { a: 'b' } },
+    spec: {
+      groups: [
+        { name: 'g', interval: '30s', rules: [{ alert: 'A', expr: 'x > 0.05', for: '5m', labels: { severity: 'critical' }, annotations: { summary: 'A $${labels}', description: undefined } }] },
+        { name: 'h', rules: [{ record: 'r:x', expr: 'sum(x)' }, undefined], limit: 0, partial: false, none: null },
+      ],
+    },
+  };
+
+  function synth(manifest: Record<string, unknown>): string {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 's');
+    new KubernetesProvider(stack, 'k8s', {});
+    new Manifest(stack, 'm', { manifest });
+    return Testing.synth(stack);
+  }
+
+  it('synthesizes byte-identical JSON to the resolved plain value', () => {
+    expect(synth({ ...value, spec: literal(value.spec) })).toBe(synth(value));
+    expect(synth(literal(value))).toBe(synth(value));
+    expect(() => literal([1, 2])).toThrow('literal: wrap the object that holds the list');
+  });
+
+  it('writes the same cdk.tf.json through a full app synth', () => {
+    const write = (wrap: boolean) => {
+      const out = fs.mkdtempSync(path.join(require('os').tmpdir(), 'literal-'));
+      try {
+        const app = new App({ outdir: out });
+        const stack = new TerraformStack(app, 's');
+        new KubernetesProvider(stack, 'k8s', {});
+        new Manifest(stack, 'm', { manifest: wrap ? literal(value) : value });
+        app.synth();
+        return fs.readFileSync(path.join(out, 'stacks', 's', 'cdk.tf.json'), 'utf8');
+      } finally {
+        fs.rmSync(out, { recursive: true, force: true });
+      }
+    };
+    expect(write(true)).toBe(write(false));
+  });
+
+  it('refuses a value holding a Terraform token, naming where it is', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 's');
+    const v = new TerraformVariable(stack, 'v', { type: 'string' });
+    expect(() => literal({ a: [{ b: v.stringValue }] })).toThrow('literal: value.a[0].b holds a Terraform token');
+    expect(() => literal({ n: v.numberValue })).toThrow('literal: value.n holds a Terraform token');
+    expect(() => literal({ s: Fn.upper('x') })).toThrow('literal: value.s holds a Terraform token');
+    expect(() => literal({ f: () => 1 })).toThrow('literal: value.f is a function, not plain data');
+    expect(() => literal({ s: Fn.upper('x') as unknown as object })).toThrow();
+    new TerraformOutput(stack, 'o', { value: 'x' });
+  });
+});

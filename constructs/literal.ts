@@ -1,0 +1,51 @@
+/**
+ * A large plain value that cdktf writes as is, without walking it.
+ *
+ * cdktf resolves a stack's elements three times (a preparing pass, once per element, once over the whole stack),
+ * visiting every nested string, number and key with its own resolution context. For a PrometheusRule holding a
+ * few thousand rules that walk is most of a synth. `literal(value)` wraps a value that holds no Terraform token in
+ * an `IResolvable` that every pass returns unchanged — it resolves to `null` and registers a post-processor that
+ * hands back the value itself; cdktf does not resolve a post-processor's result again (cdktf 0.21
+ * `lib/tokens/resolvable.js` `DefaultTokenResolver.resolveToken`), and `deepMerge` keeps resolvables whole
+ * (`lib/util.js`). The written bytes are those of the plain value, with undefined members dropped as resolution
+ * drops them (a test compares them). A value that does contain a token is rejected, so nothing that needs
+ * resolving can slip through.
+ */
+import type { IPostProcessor, IResolvable, IResolveContext } from 'cdktf';
+import { Token } from 'cdktf';
+
+/** `value` as cdktf resolution would write it (undefined members dropped); throws on an embedded token. */
+function plain(value: unknown, at: string): unknown {
+  if (value === null || typeof value === 'boolean') return value;
+  if (typeof value === 'string' || typeof value === 'number') {
+    if (Token.isUnresolved(value)) throw new Error(`literal: ${at} holds a Terraform token; pass it as an attribute instead`);
+    return value;
+  }
+  if (Array.isArray(value)) return value.filter((v) => v !== undefined).map((v, i) => plain(v, `${at}[${i}]`));
+  if (typeof value === 'object') {
+    if (Token.isUnresolved(value)) throw new Error(`literal: ${at} is a Terraform token; pass it as an attribute instead`);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== undefined) out[k] = plain(v, `${at}.${k}`);
+    return out;
+  }
+  throw new Error(`literal: ${at} is a ${typeof value}, not plain data`);
+}
+
+/**
+ * A copy of the object `value` (plain data, no tokens) that cdktf passes through without resolving it; typed as
+ * the value so it fits the attribute it is given to. The copy is the data itself — its enumerable members are
+ * the value's, so every serialiser (cdktf's writer, `Testing.synth`, `JSON.stringify`) writes the plain value —
+ * with three hidden (non-enumerable) members that make it a resolvable to cdktf.
+ */
+export function literal<T extends object>(value: T): T {
+  if (Array.isArray(value)) throw new Error('literal: wrap the object that holds the list (cdktf walks lists before it looks for tokens)');
+  const copy = plain(value, 'value') as T & IResolvable & IPostProcessor;
+  const hide = (name: string, v: unknown) => Object.defineProperty(copy, name, { value: v, enumerable: false });
+  hide('creationStack', []);
+  hide('resolve', (context: IResolveContext) => {
+    context.registerPostProcessor(copy);
+    return null;
+  });
+  hide('postProcess', () => copy);
+  return copy;
+}
