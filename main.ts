@@ -5,13 +5,14 @@
  */
 import * as path from 'path';
 import { loadCatalog } from './lib/catalog/load';
+import { resolveCatalog } from './lib/plan/resolve';
 import { buildApp } from './stacks/app';
 import { runCli } from './bin/cli';
 import { synthSummary } from './stacks/summary';
 
 runCli(() => {
   const catalog = loadCatalog(process.env.DELTACROWN_CATALOG ?? 'alerts');
-  const app = buildApp(catalog);
+  const app = buildApp(resolveCatalog(catalog));
   app.synth();
   process.stdout.write(`${synthSummary(app.outdir, path.relative(process.cwd(), app.outdir) || '.')}\n`);
 });

@@ -5,11 +5,12 @@ import { buildApp } from '../stacks/app';
 import { AlertingStack } from '../stacks/alerting-stack';
 import { escapeTerraform } from '../constructs/terraform-strings';
 import { FIXTURE_ALERTS } from './helpers';
+import { resolveCatalog } from '../lib/plan/resolve';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
 
 function synthAlerting(env: string): Record<string, any> {
-  const app = buildApp(catalog);
+  const app = buildApp(resolveCatalog(catalog));
   const stack = app.node.findChild(`deltacrown-${env}-alerting`) as AlertingStack;
   return JSON.parse(Testing.synth(stack));
 }

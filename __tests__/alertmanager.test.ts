@@ -14,6 +14,7 @@ import { alertmanagerExportOptions } from '../bin/alertmanager-args';
 import { parseArgs } from '../bin/cli';
 import { FIXTURE_ALERTS, copyCatalog, edit, ROOT, runCommand, tempDir } from './helpers';
 import { amtool, functionArgument, mapRefs, parseHcl, synthAll } from './helpers-oncall';
+import { resolve } from '../lib/plan/resolve';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
 const ENVS = catalog.catalog.environments.map((e) => e.name);
@@ -48,12 +49,12 @@ function intended(env: string, labels: Record<string, string>): string {
 }
 
 describe('the rendered configuration', () => {
-  const secrets = { routingKeys: Object.fromEntries(SERVICES.map((s) => [s, { value: `key-of-${s}` }])), slackWebhookUrl: { value: 'http://slack.invalid/' }, heartbeatUrl: 'http://heartbeat.invalid/' };
-  const prod = renderAlertmanagerConfig(catalog, 'production', { secrets });
-  const staging = renderAlertmanagerConfig(catalog, 'staging', { secrets });
+  const secrets = { routingKey: (s: string) => ({ value: `key-of-${s}` }), slackWebhookUrl: { value: 'http://slack.invalid/' }, heartbeatUrl: 'http://heartbeat.invalid/' };
+  const prod = renderAlertmanagerConfig(resolve(catalog, 'production'), { secrets });
+  const staging = renderAlertmanagerConfig(resolve(catalog, 'staging'), { secrets });
 
   it('is a pure function of the catalog (same input, same output; no cdktf in the renderer)', () => {
-    expect(renderAlertmanagerConfig(catalog, 'production', { secrets })).toEqual(prod);
+    expect(renderAlertmanagerConfig(resolve(catalog, 'production'), { secrets })).toEqual(prod);
     const src = fs.readFileSync(path.join(ROOT, 'lib', 'render', 'alertmanager.ts'), 'utf8');
     expect(src).not.toMatch(/from '(cdktf|constructs|@cdktf\/[^']+)'/);
   });
@@ -102,7 +103,7 @@ describe('the rendered configuration', () => {
   });
 
   it('takes the PagerDuty URL and shortened timings as options', () => {
-    const c = renderAlertmanagerConfig(catalog, 'production', { secrets, pagerdutyUrl: 'http://127.0.0.1:9/v2/enqueue', timings: { group_wait: '1s', repeat_interval: '10s' } });
+    const c = renderAlertmanagerConfig(resolve(catalog, 'production'), { secrets, pagerdutyUrl: 'http://127.0.0.1:9/v2/enqueue', timings: { group_wait: '1s', repeat_interval: '10s' } });
     expect(c.global.pagerduty_url).toBe('http://127.0.0.1:9/v2/enqueue');
     const all = [c.route, ...c.route.routes!].filter((r) => r.group_wait);
     expect(all.length).toBeGreaterThan(3);
@@ -216,7 +217,7 @@ describe('routing table (amtool config routes test)', () => {
 
 describe('the Slack message', () => {
   it('lists firing and resolved alerts of one notification under their own headings', () => {
-    const text = String(renderAlertmanagerConfig(catalog, 'staging', { secrets: { routingKeys: {}, slackWebhookUrl: { file: 'x' }, heartbeatUrl: 'http://hb' } }).receivers.find((r) => r.slack_configs)!.slack_configs![0].text);
+    const text = String(renderAlertmanagerConfig(resolve(catalog, 'staging'), { secrets: { routingKey: (s: string) => ({ value: s }), slackWebhookUrl: { file: 'x' }, heartbeatUrl: 'http://hb' } }).receivers.find((r) => r.slack_configs)!.slack_configs![0].text);
     expect(text).toContain('{{ range .Alerts.Firing }}');
     expect(text).toContain('{{ range .Alerts.Resolved }}');
     expect(text).not.toContain('{{ range .Alerts }}');
@@ -244,9 +245,9 @@ describe('the deployed Alertmanager secret (deltacrown-<env>-alerting)', () => {
     const { metadata, config } = deployed(env);
     const oe = catalog.oncall!.environments[env];
     expect(metadata).toMatchObject({ name: `${oe.alertmanager.secret_name}${catalog.catalog.environments.find((e) => e.name === env)!.name_suffix}`, namespace: oe.alertmanager.namespace });
-    const expected = renderAlertmanagerConfig(catalog, env, {
+    const expected = renderAlertmanagerConfig(resolve(catalog, env), {
       secrets: {
-        routingKeys: Object.fromEntries(SERVICES.map((s) => [s, { value: `pd:${env}:${s}:events` }])),
+        routingKey: (s: string) => ({ value: `pd:${env}:${s}:events` }),
         slackWebhookUrl: { value: 'var:slack_webhook_url' },
         heartbeatUrl: 'var:alertmanager_heartbeat_url',
       },

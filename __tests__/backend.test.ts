@@ -11,6 +11,7 @@ import { DEFAULT_KEY_PREFIX, stateBackendFromEnv, stateKey } from '../stacks/bac
 import { REQUIRED_TERRAFORM_VERSION } from '../stacks/base';
 import { FIXTURE, FIXTURE_ALERTS, tempDir } from './helpers';
 import { synthApp, tfAddresses, TfJson } from './helpers-synth';
+import { resolveCatalog } from '../lib/plan/resolve';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
 
@@ -133,7 +134,7 @@ describe('synth from two checkout paths', () => {
     delete process.env.DELTACROWN_STATE_BUCKET;
     try {
       process.chdir(dir);
-      buildApp(loadCatalog('alerts'), { outdir: 'cdktf.out' }).synth();
+      buildApp(resolveCatalog(loadCatalog('alerts')), { outdir: 'cdktf.out' }).synth();
     } finally {
       process.chdir(cwd);
       if (saved !== undefined) process.env.DELTACROWN_STATE_BUCKET = saved;

@@ -5,7 +5,7 @@ import { renderSchemas } from '../bin/schemas';
 import { CATALOG_FILES } from '../lib/catalog/model';
 import { loadCatalog } from '../lib/catalog/load';
 import { allAlerts, resolveEnvironment } from '../lib/catalog/resolve';
-import { guardrailEnvironments, renderGuardrails } from '../lib/render/guardrails';
+import { guardrailEnvironments, planGuardrails } from '../lib/plan/guardrails';
 import { LIVE_ALERTS, runbookAnchors } from './helpers';
 
 function yamlFiles(dir: string): string[] {
@@ -57,7 +57,7 @@ describe('runbook links', () => {
     const urls = new Set<string>();
     for (const e of c.catalog.environments) for (const a of allAlerts(resolveEnvironment(c, e.name))) urls.add(a.annotations.runbook_url);
     for (const env of guardrailEnvironments(c)) {
-      const plan = renderGuardrails(c, env);
+      const plan = planGuardrails(c, env);
       for (const a of [...(plan.rds?.alarms ?? []), ...(plan.elasticache?.alarms ?? []), ...(plan.s3?.alarms ?? [])]) urls.add(a.runbookUrl);
     }
     expect(urls.size).toBeGreaterThanOrEqual(15);

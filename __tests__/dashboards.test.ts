@@ -11,11 +11,12 @@ import { allAlerts, resolveEnvironment } from '../lib/catalog/resolve';
 import { renderDashboards, RenderedDashboard } from '../lib/render/dashboards';
 import { renderRuleGroups } from '../lib/render/prometheus-rules';
 import { renderExport } from '../lib/export';
-import { resolveChecks } from '../lib/render/synthetics';
+import { resolveChecks } from '../lib/plan/synthetics';
 import { parsePromql } from '../lib/promql';
 import { parse, stringify } from 'yaml';
 import { spawnSync } from 'child_process';
 import { FIXTURE_ALERTS, LIVE_ALERTS, copyCatalog, edit, positionOf, catalogIssues, requireBinary, tempDir } from './helpers';
+import { resolve } from '../lib/plan/resolve';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
 const ENVS = catalog.catalog.environments.map((e) => e.name);
@@ -63,7 +64,7 @@ describe('the dashboards catalog', () => {
 });
 
 describe.each(ENVS)('dashboards of %s', (env) => {
-  const rendered = renderDashboards(catalog, env);
+  const rendered = renderDashboards(resolve(catalog, env));
   // What Grafana receives: the JSON text, parsed back.
   const models: [RenderedDashboard, Json][] = rendered.map((d) => [d, JSON.parse(JSON.stringify(d.model))]);
 
@@ -205,7 +206,7 @@ describe.each(ENVS)('dashboards of %s', (env) => {
 
 /** A panel's threshold steps, by dashboard kind and panel title. */
 function steps(c: Catalog, env: string, kind: string, title: string | RegExp): Json[] {
-  const d = renderDashboards(c, env).find((x) => x.kind === kind)!;
+  const d = renderDashboards(resolve(c, env)).find((x) => x.kind === kind)!;
   const p = panelsOf(JSON.parse(JSON.stringify(d.model))).find((x) => (typeof title === 'string' ? x.title === title : title.test(x.title)));
   if (!p) throw new Error(`no panel ${String(title)} in ${kind}`);
   return p.fieldConfig.defaults.thresholds.steps;
@@ -215,7 +216,7 @@ describe('the live catalog’s dashboards draw the resolved thresholds (any vali
   const live = loadCatalog(LIVE_ALERTS);
   it.each(live.catalog.environments.map((e) => e.name))('%s: every panel that names a threshold alert draws its resolved threshold, and nothing else', (env) => {
     const alerts = allAlerts(resolveEnvironment(live, env)).filter((a) => a.kind === 'threshold' && a.threshold !== undefined);
-    const panels = renderDashboards(live, env).flatMap((d) => panelsOf(JSON.parse(JSON.stringify(d.model))));
+    const panels = renderDashboards(resolve(live, env)).flatMap((d) => panelsOf(JSON.parse(JSON.stringify(d.model))));
     let checked = 0;
     for (const p of panels) {
       const named = alerts.filter((a) => (p.description ?? '').includes(`${a.name} (${a.severity}) fires`));
@@ -236,7 +237,7 @@ describe('thresholds drawn on the panels', () => {
     const slo = catalog.slos.slos[0];
     expect(steps(catalog, 'production', 'slo-burn-rate', /^Fast burn/)).toEqual([{ value: null, color: 'green' }, { value: slo.alerts.fast_burn.burn_rate, color: 'red' }]);
     expect(steps(catalog, 'production', 'slo-burn-rate', /^Slow burn/)).toEqual([{ value: null, color: 'green' }, { value: slo.alerts.slow_burn.burn_rate, color: 'orange' }]);
-    const d = renderDashboards(catalog, 'production').find((x) => x.kind === 'slo-burn-rate')!;
+    const d = renderDashboards(resolve(catalog, 'production')).find((x) => x.kind === 'slo-burn-rate')!;
     const fast = panelsOf(d.model as Json).find((p) => /^Fast burn/.test(p.title))!;
     expect(fast.fieldConfig.defaults.custom.thresholdsStyle).toEqual({ mode: 'line' });
     expect(fast.targets.map((t: Json) => t.expr)).toEqual(['slo:sli_error:ratio_rate1h{slo="api-availability"} / 0.001', 'slo:sli_error:ratio_rate5m{slo="api-availability"} / 0.001']);
@@ -270,7 +271,7 @@ describe('thresholds drawn on the panels', () => {
   it('leaves out the panel of a family the catalog no longer has', () => {
     const dir = copyCatalog();
     edit(dir, 'rules/redis.yml', /  - family: redis-memory[\s\S]*$/, '');
-    const infra = renderDashboards(loadCatalog(dir), 'production').find((d) => d.kind === 'infrastructure')!;
+    const infra = renderDashboards(resolve(loadCatalog(dir), 'production')).find((d) => d.kind === 'infrastructure')!;
     const titles = panelsOf(infra.model as Json).map((p) => p.title);
     expect(titles).not.toContain('Redis memory used of maxmemory');
     expect(titles).toContain('Redis evictions per minute');
@@ -328,7 +329,7 @@ describe('dashboard_url on every alert', () => {
     fs.rmSync(path.join(dir, 'dashboards.yml'));
     const c = loadCatalog(dir);
     expect(allAlerts(resolveEnvironment(c, 'production')).every((a) => a.annotations.dashboard_url === undefined)).toBe(true);
-    expect(renderDashboards(c, 'production')).toEqual([]);
+    expect(renderDashboards(resolve(c, 'production'))).toEqual([]);
   });
 });
 

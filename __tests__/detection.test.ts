@@ -9,6 +9,7 @@ import { detectionOf } from '../lib/catalog/detection';
 import { allAlerts, resolveEnvironment } from '../lib/catalog/resolve';
 import { renderOnCallDoc } from '../lib/render/oncall-doc';
 import { catalogIssues, copyCatalog, edit, FIXTURE_ALERTS, positionOf } from './helpers';
+import { resolveCatalog } from '../lib/plan/resolve';
 
 const family = (name: string) => new RegExp(`(  - family: ${name}\\n(?:.*\\n)*?    for: )\\S+`);
 
@@ -74,7 +75,7 @@ describe('detection budget', () => {
   });
 
   it('shows each alert’s figure in docs/oncall.md, and the exceptions', () => {
-    const doc = renderOnCallDoc(loadCatalog(FIXTURE_ALERTS));
+    const doc = renderOnCallDoc(resolveCatalog(loadCatalog(FIXTURE_ALERTS)));
     expect(doc).toMatch(/\| DeltaCrownHttpLatencyHigh \| high \| [^\n]* \| 4m \| 9m30s \| /);
     expect(doc).toMatch(/\| DeltaCrownTrafficDrop \| critical \| [^\n]* \| 10m30s \(over 5m: exception\) \| /);
   });

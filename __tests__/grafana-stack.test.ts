@@ -3,15 +3,16 @@ import { Testing } from 'cdktf';
 import { loadCatalog } from '../lib/catalog/load';
 import { buildApp } from '../stacks/app';
 import { GrafanaStack, GRAFANA_VARIABLES } from '../stacks/grafana-stack';
-import { resolveChecks } from '../lib/render/synthetics';
+import { resolveChecks } from '../lib/plan/synthetics';
 import { grafanaSchemaProblems } from './helpers-grafana';
 import { FIXTURE_ALERTS } from './helpers';
+import { resolveCatalog } from '../lib/plan/resolve';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
 const ENVS = catalog.catalog.environments.map((e) => e.name);
 
 function synthGrafana(env: string): Record<string, any> {
-  const app = buildApp(catalog);
+  const app = buildApp(resolveCatalog(catalog));
   const stack = app.node.findChild(`deltacrown-${env}-grafana`) as GrafanaStack;
   return JSON.parse(Testing.synth(stack));
 }
@@ -23,7 +24,7 @@ function dashboardModel(configJson: string): Record<string, any> {
 
 describe('npm run synth', () => {
   it('writes a grafana stack for every environment', () => {
-    const app = buildApp(catalog);
+    const app = buildApp(resolveCatalog(catalog));
     const names = app.node.children.map((c) => c.node.id).filter((n) => n.endsWith('-grafana'));
     expect(names.sort()).toEqual(['deltacrown-production-grafana', 'deltacrown-staging-grafana']);
   });

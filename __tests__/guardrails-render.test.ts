@@ -4,20 +4,20 @@
  */
 import { parse } from 'yaml';
 import { loadCatalog } from '../lib/catalog/load';
-import { guardrailEnvironments, renderGuardrails, AlarmPlan, GuardrailsPlan } from '../lib/render/guardrails';
+import { guardrailEnvironments, planGuardrails, AlarmPlan, GuardrailsPlan } from '../lib/plan/guardrails';
 import { renderExport } from '../lib/export';
 import { FIXTURE_ALERTS, copyCatalog, edit } from './helpers';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
 const allAlarms = (p: GuardrailsPlan): AlarmPlan[] => [...(p.rds?.alarms ?? []), ...(p.elasticache?.alarms ?? []), ...(p.s3?.alarms ?? [])];
 
-describe('renderGuardrails', () => {
-  const prod = renderGuardrails(catalog, 'production');
-  const staging = renderGuardrails(catalog, 'staging');
+describe('planGuardrails', () => {
+  const prod = planGuardrails(catalog, 'production');
+  const staging = planGuardrails(catalog, 'staging');
 
   it('covers the environments of guardrails.yml, in catalog order', () => {
     expect(guardrailEnvironments(catalog)).toEqual(['production', 'staging']);
-    expect(() => renderGuardrails(catalog, 'qa')).toThrow('no guardrails for environment qa');
+    expect(() => planGuardrails(catalog, 'qa')).toThrow('no guardrails for environment qa');
   });
 
   it('has one topic per severity for the owning service, delivering where the environment says', () => {
@@ -68,15 +68,15 @@ describe('renderGuardrails', () => {
       '$1      overrides:\n        staging: { enabled: false }\n        production: { severity: critical, threshold: { value: 95, unit: percent } }\n',
     );
     const c = loadCatalog(dir);
-    const cpu = renderGuardrails(c, 'production').rds!.alarms.find((a) => a.id === 'cpu-utilization')!;
+    const cpu = planGuardrails(c, 'production').rds!.alarms.find((a) => a.id === 'cpu-utilization')!;
     expect(cpu).toMatchObject({ severity: 'critical', topic: 'deltacrown-api-critical', threshold: 95, thresholdText: '95 %' });
-    expect(renderGuardrails(c, 'staging').rds!.alarms.map((a) => a.id)).not.toContain('cpu-utilization');
+    expect(planGuardrails(c, 'staging').rds!.alarms.map((a) => a.id)).not.toContain('cpu-utilization');
   });
 
   it('owns topics per service: a kind with its own service gets that service’s topics', () => {
     const dir = copyCatalog();
     edit(dir, 'guardrails.yml', /^s3:\n/m, 's3:\n  service: deltacrown-worker\n');
-    const p = renderGuardrails(loadCatalog(dir), 'production');
+    const p = planGuardrails(loadCatalog(dir), 'production');
     expect(p.topics.map((t) => t.id)).toEqual([
       'deltacrown-api-critical',
       'deltacrown-api-high',
@@ -96,7 +96,7 @@ describe('npm run export', () => {
     for (const env of ['production', 'staging']) {
       const text = files.get(`${env}/aws/guardrails.yml`)!;
       expect(text.startsWith('# Generated from the catalog')).toBe(true);
-      expect(parse(text)).toEqual(JSON.parse(JSON.stringify(renderGuardrails(catalog, env))));
+      expect(parse(text)).toEqual(JSON.parse(JSON.stringify(planGuardrails(catalog, env))));
     }
   });
 });

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadCatalog } from '../lib/catalog/load';
 import { CatalogIssue } from '../lib/catalog/errors';
-import { renderGuardrails } from '../lib/render/guardrails';
+import { planGuardrails } from '../lib/plan/guardrails';
 import { markdownAnchors } from '../lib/markdown';
 import { renderSchemas } from '../bin/schemas';
 import { FIXTURE_ALERTS, LIVE_SCHEMAS, copyCatalog, edit, positionOf, ROOT, catalogIssues } from './helpers';
@@ -26,7 +26,7 @@ describe('the committed guardrails', () => {
 
   it('hold the runbook prevention settings: statement_timeout 10000 ms, maxmemory-policy allkeys-lru', () => {
     for (const env of ['production', 'staging']) {
-      const plan = renderGuardrails(c, env);
+      const plan = planGuardrails(c, env);
       expect(plan.rds!.parameterGroup.parameters).toContainEqual({ name: 'statement_timeout', value: '10000', applyMethod: 'immediate' });
       expect(plan.elasticache!.parameterGroup.parameters).toContainEqual({ name: 'maxmemory-policy', value: 'allkeys-lru', applyMethod: 'immediate' });
     }
@@ -49,7 +49,7 @@ describe('the committed guardrails', () => {
   it('converts a duration parameter written in seconds to PostgreSQL milliseconds', () => {
     const dir = copyCatalog();
     edit(dir, FILE, 'value: { value: 10000, unit: ms }', 'value: { value: 10, unit: s }');
-    const plan = renderGuardrails(loadCatalog(dir), 'production');
+    const plan = planGuardrails(loadCatalog(dir), 'production');
     expect(plan.rds!.parameterGroup.parameters[0]).toEqual({ name: 'statement_timeout', value: '10000', applyMethod: 'immediate' });
   });
 });

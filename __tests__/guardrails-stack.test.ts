@@ -8,10 +8,11 @@ import { ServiceIntegration } from '@cdktf/provider-pagerduty/lib/service-integr
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadCatalog } from '../lib/catalog/load';
-import { renderGuardrails } from '../lib/render/guardrails';
+import { planGuardrails } from '../lib/plan/guardrails';
 import { GuardrailsStack, IntegrationKeys } from '../stacks/guardrails-stack';
 import { copyCatalog, edit, FIXTURE_ALERTS, tempDir } from './helpers';
 import { synthApp, TfJson } from './helpers-synth';
+import { resolve } from '../lib/plan/resolve';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
 const stacks = synthApp(catalog);
@@ -73,14 +74,14 @@ describe.each(['production', 'staging'])('deltacrown-%s-guardrails', (env) => {
     // ElastiCache has no name_prefix: the name follows family and description, so what replaces the group renames it.
     const dir = copyCatalog();
     edit(dir, 'guardrails.yml', /family: redis7/g, 'family: redis6.x');
-    const bumped = renderGuardrails(loadCatalog(dir), env).elasticache!.parameterGroup;
-    const now = renderGuardrails(catalog, env).elasticache!.parameterGroup;
+    const bumped = planGuardrails(loadCatalog(dir), env).elasticache!.parameterGroup;
+    const now = planGuardrails(catalog, env).elasticache!.parameterGroup;
     expect(now.naming).toEqual({ name: cache[0].name });
     expect(bumped.naming).not.toEqual(now.naming);
     // … while a change of a parameter (in place) keeps it.
     const dir2 = copyCatalog();
     edit(dir2, 'guardrails.yml', /value: allkeys-lru/, 'value: volatile-lru');
-    expect(renderGuardrails(loadCatalog(dir2), env).elasticache!.parameterGroup.naming).toEqual(now.naming);
+    expect(planGuardrails(loadCatalog(dir2), env).elasticache!.parameterGroup.naming).toEqual(now.naming);
   });
 
   it('enables request metrics for the whole media bucket', () => {
@@ -280,11 +281,11 @@ describe('paging topics per owning service', () => {
     const c = loadCatalog(dir);
     const app = new App({ outdir: tempDir('deltacrown-guardrails-') });
     const keys = new FakeKeys(app);
-    const stack = new GuardrailsStack(app, { catalog: c, environment: 'production', pagerduty: keys });
+    const stack = new GuardrailsStack(app, { environment: 'production', plan: resolve(c, 'production').guardrails!, pagerduty: keys });
     app.synth();
     const tf = JSON.parse(fs.readFileSync(path.join(app.outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8'));
     expect([...new Set(keys.asked)].sort()).toEqual(['deltacrown-api--critical', 'deltacrown-api--high', 'deltacrown-worker--critical', 'deltacrown-worker--high']);
-    const plan = renderGuardrails(c, 'production');
+    const plan = planGuardrails(c, 'production');
     for (const t of plan.topics) {
       const subs = subscriptionsOf(tf).filter((s) => topicOf(tf, s.topic_arn).name === t.name);
       if (t.destination.kind !== 'pagerduty') {
@@ -303,7 +304,7 @@ describe('paging topics per owning service', () => {
 
   it('refuses to build a paging environment without the PagerDuty integration keys', () => {
     const app = new App({ outdir: tempDir('deltacrown-guardrails-') });
-    expect(() => new GuardrailsStack(app, { catalog, environment: 'production' })).toThrow(
+    expect(() => new GuardrailsStack(app, { environment: 'production', plan: resolve(catalog, 'production').guardrails! })).toThrow(
       /topic deltacrown-api-production-guardrails-critical delivers to PagerDuty: the guardrails stack needs the PagerDuty stack's integration keys/,
     );
   });

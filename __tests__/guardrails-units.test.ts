@@ -5,7 +5,7 @@
  * alarm the committed catalog renders is checked the same way.
  */
 import { loadCatalog } from '../lib/catalog/load';
-import { guardrailEnvironments, renderGuardrails, AlarmPlan } from '../lib/render/guardrails';
+import { guardrailEnvironments, planGuardrails, AlarmPlan } from '../lib/plan/guardrails';
 import { CLOUDWATCH_METRICS, CloudWatchUnit, MetricSpec } from '../lib/cloudwatch-metrics';
 import { allowedUnits, formatQuantity, Quantity, thresholdProblems, THRESHOLD_UNITS, ThresholdUnit, toBytes, toMilliseconds, toNative } from '../lib/units';
 import { FIXTURE_ALERTS } from './helpers';
@@ -189,7 +189,7 @@ describe('every alarm of the committed catalog', () => {
   const catalog = loadCatalog(FIXTURE_ALERTS);
   const g = catalog.guardrails!;
   const rendered: { env: string; kind: 'rds' | 'elasticache' | 's3'; alarm: AlarmPlan }[] = guardrailEnvironments(catalog).flatMap((env) => {
-    const plan = renderGuardrails(catalog, env);
+    const plan = planGuardrails(catalog, env);
     return (['rds', 'elasticache', 's3'] as const).flatMap((kind) => (plan[kind]?.alarms ?? []).map((alarm) => ({ env, kind, alarm })));
   });
 
@@ -216,7 +216,7 @@ describe('every alarm of the committed catalog', () => {
   });
 
   it('the runbook values land in native units: 0.02 s, 100000 µs, 1000 evictions per 60 s, 10 % of 200 GiB', () => {
-    const prod = renderGuardrails(catalog, 'production');
+    const prod = planGuardrails(catalog, 'production');
     const byName = (alarms: readonly AlarmPlan[], id: string) => alarms.find((a) => a.id === id)!;
     expect(byName(prod.rds!.alarms, 'read-latency')).toMatchObject({ threshold: 0.02, nativeUnit: 'Seconds', extendedStatistic: 'p90' });
     expect(byName(prod.rds!.alarms, 'write-latency')).toMatchObject({ threshold: 0.02, nativeUnit: 'Seconds', extendedStatistic: 'p90' });

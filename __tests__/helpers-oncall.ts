@@ -6,11 +6,12 @@ import { loadCatalog } from '../lib/catalog/load';
 import type { Catalog } from '../lib/catalog/model';
 import { buildApp } from '../stacks/app';
 import { requireBinary, tempDir } from './helpers';
+import { resolveCatalog } from '../lib/plan/resolve';
 
 /** Synthesizes the whole app (cross-stack references resolved) into a temp dir; returns it and a JSON reader. */
 export function synthAll(catalog: Catalog): { outdir: string; stack: (name: string) => Record<string, any> } {
   const outdir = tempDir('deltacrown-synth-');
-  buildApp(catalog, { outdir }).synth();
+  buildApp(resolveCatalog(catalog), { outdir }).synth();
   return {
     outdir,
     stack: (name) => JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')),

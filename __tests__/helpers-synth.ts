@@ -5,6 +5,7 @@ import type { Catalog } from '../lib/catalog/model';
 import { buildApp } from '../stacks/app';
 import { STATE_VARIABLES } from '../stacks/backend';
 import { ROOT, tempDir } from './helpers';
+import { resolveCatalog } from '../lib/plan/resolve';
 
 /** A synthesized stack's cdk.tf.json. */
 export type TfJson = Record<string, any>;
@@ -24,7 +25,7 @@ export function synthApp(catalog: Catalog, stateEnv: Partial<Record<(typeof STAT
   }
   try {
     const out = tempDir('deltacrown-synth-');
-    buildApp(catalog, { outdir: out }).synth();
+    buildApp(resolveCatalog(catalog), { outdir: out }).synth();
     const stacks = new Map<string, TfJson>();
     for (const name of fs.readdirSync(path.join(out, 'stacks')).sort()) {
       stacks.set(name, JSON.parse(fs.readFileSync(path.join(out, 'stacks', name, 'cdk.tf.json'), 'utf8')));

@@ -9,9 +9,10 @@ import ICAL from 'ical.js';
 import { loadCatalog } from '../lib/catalog/load';
 import { buildApp } from '../stacks/app';
 import { FIXTURE_ALERTS, runCommand, tempDir } from './helpers';
+import { resolveCatalog } from '../lib/plan/resolve';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
-const tf = JSON.parse(Testing.synth(buildApp(catalog, { outdir: tempDir('deltacrown-oncall-') }).node.findChild('deltacrown-production-pagerduty') as any));
+const tf = JSON.parse(Testing.synth(buildApp(resolveCatalog(catalog), { outdir: tempDir('deltacrown-oncall-') }).node.findChild('deltacrown-production-pagerduty') as any));
 
 /** The synthesized layer of a schedule (by construct id) with its users as e-mails. */
 function layer(id: string): { virtualStart: number; length: number; users: string[] } {

@@ -4,16 +4,17 @@ import * as path from 'path';
 import { loadCatalog } from '../lib/catalog/load';
 import { allAlerts, resolveEnvironment } from '../lib/catalog/resolve';
 import { renderOnCallDoc } from '../lib/render/oncall-doc';
-import { renderGuardrails } from '../lib/render/guardrails';
-import { resolveChecks } from '../lib/render/synthetics';
+import { planGuardrails } from '../lib/plan/guardrails';
+import { resolveChecks } from '../lib/plan/synthetics';
 import { FIXTURE, FIXTURE_ALERTS, LIVE_ALERTS, ROOT, copyCatalog, edit, runbookAnchors } from './helpers';
+import { resolveCatalog } from '../lib/plan/resolve';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
-const doc = renderOnCallDoc(catalog);
+const doc = renderOnCallDoc(resolveCatalog(catalog));
 
 describe('docs/oncall.md', () => {
   it('is committed up to date with the live catalog (npm run docs)', () => {
-    expect(fs.readFileSync(path.join(ROOT, 'docs', 'oncall.md'), 'utf8')).toBe(renderOnCallDoc(loadCatalog(LIVE_ALERTS)));
+    expect(fs.readFileSync(path.join(ROOT, 'docs', 'oncall.md'), 'utf8')).toBe(renderOnCallDoc(resolveCatalog(loadCatalog(LIVE_ALERTS))));
   });
 
   it('lists every alert with its severity, condition and runbook section', () => {
@@ -28,7 +29,7 @@ describe('docs/oncall.md', () => {
 
   it('lists every guardrail alarm, synthetic check and dashboard', () => {
     for (const env of ['production', 'staging']) {
-      const plan = renderGuardrails(catalog, env);
+      const plan = planGuardrails(catalog, env);
       for (const a of [...plan.rds!.alarms, ...plan.elasticache!.alarms, ...plan.s3!.alarms]) expect(doc).toContain(`| ${a.alarmName} |`);
     }
     for (const k of resolveChecks(catalog, 'production')) expect(doc).toContain(`| ${k.name} | ${k.method} ${k.url} |`);
@@ -43,7 +44,7 @@ describe('docs/oncall.md', () => {
   it('follows a threshold change in the catalog', () => {
     const dir = copyCatalog();
     edit(dir, 'rules/http.yml', 'threshold: 0.05', 'threshold: 0.07');
-    const changed = renderOnCallDoc(loadCatalog(dir));
+    const changed = renderOnCallDoc(resolveCatalog(loadCatalog(dir)));
     expect(changed).toMatch(/\| DeltaCrownHttp5xxRatioCritical \| critical \| [^|]+ \| > 7% \|/);
     expect(changed).not.toBe(doc);
   });

@@ -11,13 +11,14 @@ import { formatIssue } from '../lib/catalog/errors';
 import { allAlerts, resolveEnvironment } from '../lib/catalog/resolve';
 import { resolveOnCall } from '../lib/catalog/resolve-oncall';
 import { renderOnCallDoc } from '../lib/render/oncall-doc';
-import { renderPagerDuty } from '../lib/render/pagerduty';
+import { planPagerDuty } from '../lib/plan/pagerduty';
 import { renderRunbookRegions } from '../lib/render/runbook';
 import { FIXTURE_ALERTS, ROOT, copyCatalog, edit, requireBinary, tempDir } from './helpers';
 import { freePort, get, startProcess, stopAll } from './e2e/harness';
+import { resolveCatalog } from '../lib/plan/resolve';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
-const doc = renderOnCallDoc(catalog);
+const doc = renderOnCallDoc(resolveCatalog(catalog));
 
 /** Runs Mermaid's own parser (mermaid 11 under jsdom, in a node child process) on each diagram. */
 function mermaidParse(diagrams: string[]): { ok: boolean; type?: string; error?: string }[] {
@@ -59,7 +60,7 @@ describe('docs/oncall.md for the engineer paged at 3 am', () => {
 
   it('links every PagerDuty service, CloudWatch service, schedule and escalation policy on the catalog’s account', () => {
     for (const env of ['production', 'staging']) {
-      const pd = renderPagerDuty(catalog, env);
+      const pd = planPagerDuty(catalog, env);
       for (const name of [...pd.services.map((s) => s.name), ...pd.cloudWatchServices.map((s) => s.name)]) {
         expect(doc).toContain(`[${name}](https://deltacrown.pagerduty.com/service-directory?query=${encodeURIComponent(name)})`);
       }
@@ -68,7 +69,7 @@ describe('docs/oncall.md for the engineer paged at 3 am', () => {
     }
     const dir = copyCatalog();
     edit(dir, 'oncall.yml', /\n  subdomain: deltacrown\n/, '\n');
-    expect(renderOnCallDoc(loadCatalog(dir))).toContain('No PagerDuty subdomain in `alerts/oncall.yml`');
+    expect(renderOnCallDoc(resolveCatalog(loadCatalog(dir)))).toContain('No PagerDuty subdomain in `alerts/oncall.yml`');
   });
 
   it('a bad subdomain or Alertmanager URL is a located catalog error', () => {
@@ -97,7 +98,7 @@ describe('docs/oncall.md for the engineer paged at 3 am', () => {
   });
 
   it('the runbook’s dashboard list includes the synthetic checks dashboard', () => {
-    const list = renderRunbookRegions(catalog).get('dashboards')!;
+    const list = renderRunbookRegions(resolveCatalog(catalog)).get('dashboards')!;
     for (const d of catalog.dashboards!.dashboards) expect(list).toContain(`[${d.title}](`);
     expect(list).toContain('Synthetic checks');
   });

@@ -6,6 +6,7 @@ import { loadCatalog } from '../lib/catalog/load';
 import { onCallAt, onCallEnvironment, resolveOnCall } from '../lib/catalog/resolve-oncall';
 import { buildApp } from '../stacks/app';
 import { FIXTURE_ALERTS, copyCatalog, edit, positionOf, catalogIssues } from './helpers';
+import { resolveCatalog } from '../lib/plan/resolve';
 
 const issuesOf = (dir: string): CatalogIssue[] => catalogIssues(dir);
 
@@ -276,7 +277,7 @@ describe('a catalog without oncall.yml', () => {
     fs.rmSync(path.join(dir, 'guardrails.yml'), { force: true });
     const c = loadCatalog(dir);
     expect(c.oncall).toBeUndefined();
-    const app = buildApp(c, { outdir: path.join(path.dirname(dir), 'out') });
+    const app = buildApp(resolveCatalog(c), { outdir: path.join(path.dirname(dir), 'out') });
     const names = app.node.children.map((s) => s.node.id);
     expect(names.filter((n) => n.endsWith('-pagerduty'))).toEqual([]);
     expect(names).toContain('deltacrown-production-alerting');

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { loadCatalog } from '../lib/catalog/load';
 import { currentOnCallTable, ONCALL_TABLE_BEGIN, ONCALL_TABLE_END, renderOnCallTable, withOnCallTable } from '../lib/render/oncall-table';
 import { FIXTURE_ALERTS, LIVE_ALERTS, copyCatalog, edit, ROOT } from './helpers';
+import { resolveCatalog } from '../lib/plan/resolve';
 
 /** The fixture catalog, for the table's content; the README is checked against the live catalog. */
 const catalog = loadCatalog(FIXTURE_ALERTS);
@@ -12,11 +13,11 @@ const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 
 describe('README "Severities and escalation"', () => {
   it('is the table generated from the catalog (run `npm run docs` after changing a target, delay or route)', () => {
-    expect(currentOnCallTable(readme)).toBe(renderOnCallTable(live));
+    expect(currentOnCallTable(readme)).toBe(renderOnCallTable(resolveCatalog(live)));
   });
 
   it('shows every severity with its targets, PagerDuty severity, urgency per environment and where it goes', () => {
-    const table = renderOnCallTable(catalog);
+    const table = renderOnCallTable(resolveCatalog(catalog));
     const row = (sev: string) => table.split('\n').find((l) => l.startsWith(`| **${sev}** |`))!.split('|').map((c) => c.trim());
     const t = catalog.catalog.severities;
     expect(row('critical').slice(2, 6)).toEqual([t.critical.mtta, t.critical.mttr, '`critical`', 'high / low']);
@@ -33,9 +34,9 @@ describe('README "Severities and escalation"', () => {
   it('changes with the catalog: a new MTTA target is in the table and the committed README becomes stale', () => {
     const dir = copyCatalog();
     edit(dir, 'catalog.yml', '    mtta: 5m\n    mttr: 15m', '    mtta: 4m\n    mttr: 15m');
-    const table = renderOnCallTable(loadCatalog(dir));
+    const table = renderOnCallTable(resolveCatalog(loadCatalog(dir)));
     expect(table).toMatch(/\| \*\*critical\*\* \| 4m \| 15m \|.*→ 4m \(MTTA\) → secondary on-call/);
-    expect(table).not.toBe(renderOnCallTable(catalog));
+    expect(table).not.toBe(renderOnCallTable(resolveCatalog(catalog)));
   });
 
   it('is rewritten between its markers only', () => {
@@ -45,7 +46,7 @@ describe('README "Severities and escalation"', () => {
     expect(next.startsWith(before)).toBe(true);
     expect(next.endsWith(after)).toBe(true);
     expect(currentOnCallTable(next)).toBe('NEW TABLE');
-    expect(withOnCallTable(next, renderOnCallTable(live))).toBe(readme);
+    expect(withOnCallTable(next, renderOnCallTable(resolveCatalog(live)))).toBe(readme);
     expect(() => withOnCallTable('# no markers', 'x')).toThrow(/markers/);
   });
 });

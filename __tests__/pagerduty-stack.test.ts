@@ -9,11 +9,12 @@ import { buildApp } from '../stacks/app';
 import { PagerDutyStack } from '../stacks/pagerduty-stack';
 import { FIXTURE_ALERTS, copyCatalog, edit, tempDir } from './helpers';
 import { synthAll, walk } from './helpers-oncall';
+import { resolveCatalog } from '../lib/plan/resolve';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
 
 function pagerdutyStack(c: Catalog, env: string): PagerDutyStack {
-  const app = buildApp(c, { outdir: tempDir('deltacrown-pd-') });
+  const app = buildApp(resolveCatalog(c), { outdir: tempDir('deltacrown-pd-') });
   return app.node.findChild(`deltacrown-${env}-pagerduty`) as PagerDutyStack;
 }
 

@@ -10,7 +10,7 @@
  */
 import { loadCatalog } from '../lib/catalog/load';
 import { PAGERDUTY_TIME_ZONES } from '../lib/pagerduty-time-zones';
-import { replacementHash } from '../lib/render/guardrails';
+import { replacementHash } from '../lib/plan/guardrails';
 import { FIXTURE_ALERTS, catalogIssues, copyCatalog, edit } from './helpers';
 import { synthApp, TfJson } from './helpers-synth';
 

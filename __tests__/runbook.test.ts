@@ -10,6 +10,7 @@ import { resolveOnCall } from '../lib/catalog/resolve-oncall';
 import { markdownAnchors } from '../lib/markdown';
 import { renderRunbookRegions, runbookRegions, withRunbookRegions } from '../lib/render/runbook';
 import { FIXTURE, FIXTURE_ALERTS, LIVE_ALERTS, ROOT, copyCatalog, edit, runCommand } from './helpers';
+import { resolveCatalog } from '../lib/plan/resolve';
 
 const read = (f: string) => fs.readFileSync(f, 'utf8');
 
@@ -24,7 +25,7 @@ function sectionOf(markdown: string, anchor: string): string {
 describe('docs/runbook.md generated regions', () => {
   it('the committed runbook is up to date with the live catalog (npm run docs)', () => {
     const text = read(path.join(ROOT, 'docs', 'runbook.md'));
-    expect(text).toBe(withRunbookRegions(text, renderRunbookRegions(loadCatalog(LIVE_ALERTS))));
+    expect(text).toBe(withRunbookRegions(text, renderRunbookRegions(resolveCatalog(loadCatalog(LIVE_ALERTS)))));
   });
 
   it('states every live alert threshold in a generated region of the alert’s own section', () => {
@@ -41,7 +42,7 @@ describe('docs/runbook.md generated regions', () => {
   it('says what PagerDuty does: acknowledgement-based escalation, the acknowledgement timeout, and what replaces time-to-resolve rules', () => {
     const c = loadCatalog(FIXTURE_ALERTS);
     const r = resolveOnCall(c);
-    const esc = renderRunbookRegions(c).get('escalation')!;
+    const esc = renderRunbookRegions(resolveCatalog(c)).get('escalation')!;
     expect(esc).toMatch(/escalation is driven by \*acknowledgement\* only/);
     expect(esc).toContain('not acknowledged within 5m (MTTA) → secondary on-call');
     expect(esc).toContain('still unacknowledged 15m (MTTR) later → engineering manager');

@@ -7,6 +7,7 @@ import type { TerraformStack } from 'cdktf';
 import { loadCatalog } from '../lib/catalog/load';
 import { buildApp } from '../stacks/app';
 import { FIXTURE_ALERTS, ROOT, tempDir } from './helpers';
+import { resolveCatalog } from '../lib/plan/resolve';
 
 const load = (name: string) => parse(fs.readFileSync(path.join(ROOT, '.github', 'workflows', name), 'utf8'));
 const pr = load('pr.yml');
@@ -15,7 +16,7 @@ const runs = (job: any): string[] => job.steps.filter((s: any) => s.run).map((s:
 const uses = (job: any): string[] => job.steps.filter((s: any) => s.uses).map((s: any) => s.uses as string);
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
-const app = buildApp(catalog);
+const app = buildApp(resolveCatalog(catalog));
 const stacks = app.node.children.filter((c): c is TerraformStack => 'environment' in c) as (TerraformStack & { environment: string })[];
 
 describe.each([
@@ -94,7 +95,7 @@ describe('pr.yml: terraform validate and plan', () => {
     expect(steps[loop]).toContain('for dir in cdktf.out/stacks/*/; do');
     expect(steps[loop]).toContain('terraform -chdir="$dir" init -backend=false');
     // The loop covers whatever the app synthesizes: every stack is one directory cdktf.out/stacks/<stack id>.
-    const app2 = buildApp(catalog, { outdir: tempDir('deltacrown-wf-') });
+    const app2 = buildApp(resolveCatalog(catalog), { outdir: tempDir('deltacrown-wf-') });
     app2.synth();
     const written = fs.readdirSync(path.join(app2.outdir, 'stacks')).sort();
     expect(written).toEqual(stacks.map((s) => s.node.id).sort());

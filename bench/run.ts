@@ -25,7 +25,7 @@ import { benchTemp, measure, median, Measurement, removeBenchTemps } from './mea
 import { synthesized } from '../stacks/summary';
 import { generateCatalog } from './generate-catalog';
 import { loadCatalog } from '../lib/catalog/load';
-import { resolveEnvironment } from '../lib/catalog/resolve';
+import { resolveCatalog } from '../lib/plan/resolve';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TEST_RUNS = Number(process.env.BENCH_TEST_RUNS ?? 1);
@@ -60,7 +60,7 @@ function synthRow(name: string, runs: number, catalogDir?: string): Row {
     return measure('main', [], env);
   });
   const c = loadCatalog(catalogDir ?? path.join(__dirname, '..', 'alerts'));
-  const rules = c.catalog.environments.reduce((n, e) => n + resolveEnvironment(c, e.name).groups.reduce((m, g) => m + g.recordings.length + g.alerts.length, 0), 0);
+  const rules = resolveCatalog(c).environments.reduce((n, e) => n + e.rules.groups.reduce((m, g) => m + g.recordings.length + g.alerts.length, 0), 0);
   const { stacks, resources } = synthesized(out);
   return { ...row, stacks: stacks.length, resources, rules, services: c.catalog.services.length };
 }

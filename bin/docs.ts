@@ -12,6 +12,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadCatalog } from '../lib/catalog/load';
+import { resolveCatalog } from '../lib/plan/resolve';
 import { renderOnCallTable, withOnCallTable } from '../lib/render/oncall-table';
 import { renderOnCallDoc } from '../lib/render/oncall-doc';
 import { checkRunbook, renderRunbookRegions, withRunbookRegions } from '../lib/render/runbook';
@@ -22,7 +23,7 @@ export const RUNBOOK = 'docs/runbook.md';
 
 /** Relative path → the content it should have, for every generated document under `root`. */
 export function renderDocs(catalogDir: string, root = projectRoot()): Map<string, string> {
-  const c = loadCatalog(catalogDir);
+  const c = resolveCatalog(loadCatalog(catalogDir));
   const out = new Map<string, string>();
   const readme = path.join(root, 'README.md');
   if (fs.existsSync(readme)) out.set('README.md', withOnCallTable(fs.readFileSync(readme, 'utf8'), renderOnCallTable(c)));
@@ -44,7 +45,7 @@ if (require.main === module) {
       const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
       if (current === text) continue;
       if (rel === RUNBOOK) {
-        const regions = checkRunbook(current, renderRunbookRegions(loadCatalog(catalogDir))).stale;
+        const regions = checkRunbook(current, renderRunbookRegions(resolveCatalog(loadCatalog(catalogDir)))).stale;
         stale.push(`${rel} (${regions.map((r) => `region ${r.name} at line ${r.line}`).join(', ') || 'regions'})`);
       } else stale.push(rel);
       if (!options.has('check')) fs.writeFileSync(file, text);

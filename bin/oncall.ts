@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import { loadCatalog } from '../lib/catalog/load';
-import { renderPagerDuty } from '../lib/render/pagerduty';
+import { resolve } from '../lib/plan/resolve';
 import { formatInZone, isTimeZone, onCallPeriods } from '../lib/oncall-schedule';
 import { renderOnCallIcs } from '../lib/oncall-ics';
 import { instantOption, option, parseArgs, runCli } from './cli';
@@ -24,7 +24,7 @@ runCli(() => {
   const env = option(options, 'env', c.catalog.environments[0].name)!;
   if (!c.catalog.environments.some((e) => e.name === env)) throw new Error(`--env: unknown environment '${env}'; expected one of ${c.catalog.environments.map((e) => e.name).join(', ')}`);
   if (!c.oncall) throw new Error('the catalog has no on-call model (alerts/oncall.yml)');
-  const plan = renderPagerDuty(c, env);
+  const plan = resolve(c, env).pagerduty!;
   const periods = onCallPeriods(plan.schedules, at, weeks);
 
   const ics = option(options, 'ics');

@@ -4,13 +4,13 @@
  * (default `<dir>/../docs/runbook.md`). Exit 0 when valid, 1 when not; writes nothing.
  */
 import { loadCatalog } from '../lib/catalog/load';
-import { allAlerts, resolveEnvironment } from '../lib/catalog/resolve';
+import { resolveCatalog } from '../lib/plan/resolve';
 import { option, parseArgs, runCli } from './cli';
 
 runCli(() => {
   const { positional, options } = parseArgs(process.argv.slice(2));
   const dir = positional[0] ?? 'alerts';
   const c = loadCatalog(dir, { runbook: option(options, 'runbook') });
-  const counts = c.catalog.environments.map((e) => `${e.name}: ${allAlerts(resolveEnvironment(c, e.name)).length} alerts`);
+  const counts = resolveCatalog(c).environments.map((e) => `${e.name}: ${e.alerts.length} alerts`);
   process.stdout.write(`${dir}: catalog valid (${counts.join(', ')})\n`);
 });

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ElasticacheParameterGroup } from '@cdktf/provider-aws/lib/elasticache-parameter-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import type { ElastiCachePlan } from '../lib/render/guardrails';
+import type { ElastiCachePlan } from '../lib/plan/guardrails';
 import type { GuardrailTopics } from './guardrail-topics';
 import { guardrailAlarms } from './guardrail-alarms';
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import type { AlarmPlan } from '../lib/render/guardrails';
+import type { AlarmPlan } from '../lib/plan/guardrails';
 import type { GuardrailTopics } from './guardrail-topics';
 import { escapeTerraform } from './terraform-strings';
 

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import type { TopicPlan } from '../lib/render/guardrails';
-import type { Severity } from '../lib/catalog/model';
+import type { TopicPlan } from '../lib/plan/guardrails';
+import type { Severity } from '../lib/plan/types';
 
 /**
  * Where the PagerDuty integration keys come from: the PagerDuty stack (stacks/pagerduty-stack.ts). The key is

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { Service } from '@cdktf/provider-pagerduty/lib/service';
 import { ServiceIntegration } from '@cdktf/provider-pagerduty/lib/service-integration';
 import { connectSlack } from './pagerduty-slack';
-import type { CloudWatchServicePlan, PagerDutyPlan } from '../lib/render/pagerduty';
+import type { CloudWatchServicePlan, PagerDutyPlan } from '../lib/plan/pagerduty';
 
 export interface PagerDutyCloudWatchServiceProps {
   readonly plan: CloudWatchServicePlan;

@@ -4,8 +4,8 @@ import { EscalationPolicy } from '@cdktf/provider-pagerduty/lib/escalation-polic
 import { Schedule } from '@cdktf/provider-pagerduty/lib/schedule';
 import { Team } from '@cdktf/provider-pagerduty/lib/team';
 import { TeamMembership } from '@cdktf/provider-pagerduty/lib/team-membership';
-import type { Severity } from '../lib/catalog/model';
-import type { PagerDutyPlan, ScheduleKey } from '../lib/render/pagerduty';
+import type { Severity } from '../lib/plan/types';
+import type { PagerDutyPlan, ScheduleKey } from '../lib/plan/pagerduty';
 
 export interface PagerDutyOnCallProps {
   /** Rendered plan (lib/render/pagerduty). */

@@ -3,8 +3,8 @@ import { EventOrchestrationService } from '@cdktf/provider-pagerduty/lib/event-o
 import { Service } from '@cdktf/provider-pagerduty/lib/service';
 import { ServiceIntegration } from '@cdktf/provider-pagerduty/lib/service-integration';
 import { connectSlack } from './pagerduty-slack';
-import type { Severity } from '../lib/catalog/model';
-import type { IntegrationKind, PagerDutyPlan, ServicePlan } from '../lib/render/pagerduty';
+import type { Severity } from '../lib/plan/types';
+import type { IntegrationKind, PagerDutyPlan, ServicePlan } from '../lib/plan/pagerduty';
 
 export interface PagerDutyServiceProps {
   readonly service: ServicePlan;

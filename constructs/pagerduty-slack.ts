@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { SlackConnection } from '@cdktf/provider-pagerduty/lib/slack-connection';
-import type { PagerDutyPlan } from '../lib/render/pagerduty';
+import type { PagerDutyPlan } from '../lib/plan/pagerduty';
 
 /**
  * Connects a PagerDuty service to the Slack incidents channel (responder notifications). Its construct id,

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import type { RdsPlan } from '../lib/render/guardrails';
+import type { RdsPlan } from '../lib/plan/guardrails';
 import type { GuardrailTopics } from './guardrail-topics';
 import { guardrailAlarms } from './guardrail-alarms';
 

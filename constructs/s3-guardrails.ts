@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { S3BucketMetric } from '@cdktf/provider-aws/lib/s3-bucket-metric';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import type { S3Plan } from '../lib/render/guardrails';
+import type { S3Plan } from '../lib/plan/guardrails';
 import type { GuardrailTopics } from './guardrail-topics';
 import { guardrailAlarms } from './guardrail-alarms';
 

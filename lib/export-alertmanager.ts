@@ -5,9 +5,8 @@
  * them with literals, point the PagerDuty endpoint at a stub and shorten the timings.
  */
 import { stringify } from 'yaml';
-import type { Catalog } from './catalog/model';
-import type { RouteTimings } from './catalog/schema-oncall';
-import { AlertmanagerSecrets, renderAlertmanagerConfig, SecretValue, servicesNeedingRoutingKeys } from './render/alertmanager';
+import type { EnvironmentPlan, RouteTimings } from './plan/types';
+import { AlertmanagerSecrets, renderAlertmanagerConfig } from './render/alertmanager';
 
 export interface AlertmanagerExportOptions {
   /** Directory of the secret files the configuration references (default `/etc/alertmanager/secrets`). */
@@ -38,26 +37,26 @@ export function routingKeyFile(service: string): string {
 export const SLACK_WEBHOOK_FILE = 'slack-webhook-url';
 
 /** The secrets of an exported configuration: files under the secrets directory unless literals are given. */
-export function exportSecrets(c: Catalog, environment: string, opts: AlertmanagerExportOptions = {}): AlertmanagerSecrets {
+export function exportSecrets(opts: AlertmanagerExportOptions = {}): AlertmanagerSecrets {
   const dir = (opts.secretsDir ?? DEFAULT_SECRETS_DIR).replace(/\/+$/, '');
-  const routingKeys: Record<string, SecretValue> = {};
-  for (const s of servicesNeedingRoutingKeys(c, environment)) {
-    const literal = opts.routingKeys?.[s] ?? opts.routingKeys?.['*'];
-    routingKeys[s] = literal !== undefined ? { value: literal } : { file: `${dir}/${routingKeyFile(s)}` };
-  }
   return {
-    routingKeys,
+    routingKey: (s) => {
+      const literal = opts.routingKeys?.[s] ?? opts.routingKeys?.['*'];
+      return literal !== undefined ? { value: literal } : { file: `${dir}/${routingKeyFile(s)}` };
+    },
     slackWebhookUrl: opts.slackWebhookUrl !== undefined ? { value: opts.slackWebhookUrl } : { file: `${dir}/${SLACK_WEBHOOK_FILE}` },
     heartbeatUrl: opts.heartbeatUrl ?? HEARTBEAT_URL_PLACEHOLDER,
   };
 }
 
 /** The text of `<environment>/alertmanager/alertmanager.yml`. */
-export function renderAlertmanagerFile(c: Catalog, environment: string, opts: AlertmanagerExportOptions = {}): string {
-  const secrets = exportSecrets(c, environment, opts);
-  const config = renderAlertmanagerConfig(c, environment, { secrets, pagerdutyUrl: opts.pagerdutyUrl, timings: opts.timings, heartbeatTimings: opts.heartbeatTimings });
+export function renderAlertmanagerFile(plan: EnvironmentPlan, opts: AlertmanagerExportOptions = {}): string {
+  const environment = plan.name;
+  const secrets = exportSecrets(opts);
+  const config = renderAlertmanagerConfig(plan, { secrets, pagerdutyUrl: opts.pagerdutyUrl, timings: opts.timings, heartbeatTimings: opts.heartbeatTimings });
+  const keys = (plan.onCall?.routingKeyServices ?? []).map((s) => [s, secrets.routingKey(s)] as const);
   const files = [
-    ...Object.entries(secrets.routingKeys).filter(([, v]) => 'file' in v).map(([s, v]) => `#   ${(v as { file: string }).file}: Events API v2 routing key of ${s} (deltacrown-${environment}-pagerduty output)`),
+    ...keys.filter(([, v]) => 'file' in v).map(([s, v]) => `#   ${(v as { file: string }).file}: Events API v2 routing key of ${s} (deltacrown-${environment}-pagerduty output)`),
     ...('file' in secrets.slackWebhookUrl ? [`#   ${secrets.slackWebhookUrl.file}: Slack incoming webhook URL`] : []),
   ];
   const header = [

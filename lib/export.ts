@@ -21,12 +21,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import type { Catalog } from './catalog/model';
-import { resolveEnvironment, ResolvedEnvironment } from './catalog/resolve';
+import { resolveCatalog } from './plan/resolve';
+import type { EnvironmentPlan, RulesPlan } from './plan/types';
+import { withBaseUrl } from './plan/synthetics';
 import { renderRuleGroups } from './render/prometheus-rules';
 import { renderPromtoolTests } from './render/promtool-tests';
-import { guardrailEnvironments, renderGuardrails } from './render/guardrails';
 import { AlertmanagerExportOptions, renderAlertmanagerFile } from './export-alertmanager';
-import { blackboxTargetsHeader, renderBlackboxConfig, renderBlackboxTargets, resolveChecks } from './render/synthetics';
+import { blackboxTargetsHeader, renderBlackboxConfig, renderBlackboxTargets } from './render/synthetics';
 
 export interface ExportOptions {
   /** Replaces every rule group's evaluation interval (end-to-end tests shorten it). */
@@ -54,29 +55,36 @@ const GENERATED = '# Generated from the catalog (alerts/) by `npm run export`. D
 
 /** Relative path → file content, for every file of the export. */
 export function renderExport(c: Catalog, opts: ExportOptions = {}): Map<string, string> {
+  const plans = resolveCatalog(c).environments.filter((p) => !opts.environments || opts.environments.includes(p.name));
   const files = new Map<string, string>();
-  const envs = opts.environments ?? c.catalog.environments.map((e) => e.name);
-  for (const env of envs) {
-    let resolved: ResolvedEnvironment = resolveEnvironment(c, env);
-    if (opts.evaluationInterval) {
-      resolved = { ...resolved, groups: resolved.groups.map((g) => ({ ...g, interval: opts.evaluationInterval! })) };
-    }
-    if (opts.alertFor) {
-      resolved = { ...resolved, groups: resolved.groups.map((g) => ({ ...g, alerts: g.alerts.map((a) => ({ ...a, for: opts.alertFor! })) })) };
-    }
-    files.set(`${env}/prometheus/rules.yml`, toYaml(renderRuleGroups(resolved), GENERATED));
-    if (!opts.alertFor) {
-      const tests = renderPromtoolTests(resolved, '../rules.yml', (a) => a.thresholdOverridden === true);
-      for (const [interval, file] of tests) files.set(`${env}/prometheus/tests/every-${interval}.test.yml`, toYaml(file, GENERATED));
-    }
-    if (c.oncall) files.set(`${env}/alertmanager/alertmanager.yml`, renderAlertmanagerFile(c, env, opts.alertmanager));
-    const checks = resolveChecks(c, env, opts.syntheticsBaseUrl);
-    if (checks.length) {
-      files.set(`${env}/synthetics/blackbox.yml`, toYaml(renderBlackboxConfig(checks), GENERATED));
-      files.set(`${env}/synthetics/targets.yml`, toYaml(renderBlackboxTargets(checks), `${GENERATED}\n${blackboxTargetsHeader(checks)}`));
-    }
-    if (guardrailEnvironments(c).includes(env)) files.set(`${env}/aws/guardrails.yml`, toYaml(renderGuardrails(c, env), GENERATED));
+  for (const plan of opts.environments ? opts.environments.map((e) => plans.find((p) => p.name === e) ?? unknown(c, e)) : plans) {
+    for (const [rel, content] of renderEnvironmentFiles(plan, opts)) files.set(`${plan.name}/${rel}`, content);
   }
+  return files;
+}
+
+function unknown(c: Catalog, env: string): never {
+  throw new Error(`unknown environment '${env}'; expected one of ${c.catalog.environments.map((e) => e.name).join(', ')}`);
+}
+
+/** The files of one environment's plan, relative to its directory. */
+export function renderEnvironmentFiles(plan: EnvironmentPlan, opts: ExportOptions = {}): Map<string, string> {
+  const files = new Map<string, string>();
+  let rules: RulesPlan = plan.rules;
+  if (opts.evaluationInterval) rules = { ...rules, groups: rules.groups.map((g) => ({ ...g, interval: opts.evaluationInterval! })) };
+  if (opts.alertFor) rules = { ...rules, groups: rules.groups.map((g) => ({ ...g, alerts: g.alerts.map((a) => ({ ...a, for: opts.alertFor! })) })) };
+  files.set('prometheus/rules.yml', toYaml(renderRuleGroups(rules), GENERATED));
+  if (!opts.alertFor) {
+    const tests = renderPromtoolTests(rules, '../rules.yml', (a) => a.thresholdOverridden === true);
+    for (const [interval, file] of tests) files.set(`prometheus/tests/every-${interval}.test.yml`, toYaml(file, GENERATED));
+  }
+  if (plan.onCall) files.set('alertmanager/alertmanager.yml', renderAlertmanagerFile(plan, opts.alertmanager));
+  const checks = opts.syntheticsBaseUrl ? withBaseUrl(plan.checks, opts.syntheticsBaseUrl) : plan.checks;
+  if (checks.length) {
+    files.set('synthetics/blackbox.yml', toYaml(renderBlackboxConfig(checks), GENERATED));
+    files.set('synthetics/targets.yml', toYaml(renderBlackboxTargets(checks), `${GENERATED}\n${blackboxTargetsHeader(checks)}`));
+  }
+  if (plan.guardrails) files.set('aws/guardrails.yml', toYaml(plan.guardrails, GENERATED));
   return files;
 }
 

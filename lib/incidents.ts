@@ -13,7 +13,7 @@ import { SEVERITY_ORDER } from './catalog/model';
 import { formatIssue } from './catalog/errors';
 import { SourceFile } from './catalog/source';
 import { seconds } from './duration';
-import { renderPagerDuty } from './render/pagerduty';
+import { resolveCatalog } from './plan/resolve';
 
 /** One raw incident, as far as the report reads it (other fields are kept and ignored). */
 export const rawIncidentSchema = z
@@ -70,8 +70,9 @@ export interface Mapped {
 export function severityMapper(c: Catalog): (i: RawIncident) => Mapped {
   const services = new Map<string, Mapped>();
   const policies = new Map<string, Mapped>();
-  for (const env of c.catalog.environments) {
-    const pd = renderPagerDuty(c, env.name);
+  for (const env of resolveCatalog(c).environments) {
+    const pd = env.pagerduty;
+    if (!pd) continue;
     for (const s of pd.services) services.set(s.name, { environment: env.name });
     for (const s of pd.cloudWatchServices) services.set(s.name, { environment: env.name, severity: s.severity });
     for (const p of pd.escalationPolicies) policies.set(p.name, { environment: env.name, severity: p.severity });

@@ -1,11 +1,11 @@
 /**
- * Who is on call when, computed from the PagerDuty schedules the stack configures (`renderPagerDuty(…).schedules`),
+ * Who is on call when, computed from the PagerDuty schedules the stack configures (`planPagerDuty(…).schedules`),
  * exactly as PagerDuty computes a layer: turns of `rotation_turn_length_seconds` counted from
  * `rotation_virtual_start`, the layer's users taken in order, wrapping around. Before the virtual start the count
  * goes backwards the same way. Hand-offs are instants (UTC); `--tz` only changes how they are printed. Pure: the
  * instant is always passed in.
  */
-import type { SchedulePlan } from './render/pagerduty';
+import type { SchedulePlan } from './plan/pagerduty';
 
 /** One turn of one layer: who holds it and when it starts and ends (ms since the epoch). */
 export interface Turn {

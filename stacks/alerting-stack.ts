@@ -1,18 +1,16 @@
 import { Construct } from 'constructs';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import type { Catalog } from '../lib/catalog/model';
-import { resolveEnvironment } from '../lib/catalog/resolve';
-import { renderRuleGroups } from '../lib/render/prometheus-rules';
+import type { RenderedEnvironment } from '../lib/render/environment';
 import { PrometheusRule } from '../constructs/prometheus-rule';
 import { DeltaCrownStack } from './base';
-import { environmentName, kubeContext } from '../lib/catalog/environment-names';
 import { addAlertmanagerConfig } from './alertmanager-config';
 import type { AlertmanagerSecret } from '../constructs/alertmanager-secret';
 import type { PagerDutyStack } from './pagerduty-stack';
 
 export interface AlertingStackProps {
-  readonly catalog: Catalog;
   readonly environment: string;
+  /** The environment's rendered outputs (lib/render/environment.ts). */
+  readonly rendered: RenderedEnvironment;
   /**
    * The environment's PagerDuty stack: the Alertmanager configuration (with an on-call model in the catalog) takes
    * its Events API v2 integration keys from there by cross-stack reference.
@@ -33,15 +31,16 @@ export class AlertingStack extends DeltaCrownStack {
 
   constructor(scope: Construct, props: AlertingStackProps) {
     super(scope, 'alerting', props);
-    const env = props.catalog.catalog.environments.find((e) => e.name === props.environment)!;
+    const k8s = props.rendered.plan.kubernetes;
     // The environment's own cluster: its kubeconfig context from the catalog (the file: KUBE_CONFIG_PATH).
-    new KubernetesProvider(this, 'kubernetes', { configContext: kubeContext(props.catalog, props.environment) });
+    if (!k8s.context) throw new Error(`environment ${props.environment} has no kubernetes.context: the Kubernetes provider would use whatever context is current`);
+    new KubernetesProvider(this, 'kubernetes', { configContext: k8s.context });
     this.rules = new PrometheusRule(this, 'prometheus-rule', {
-      name: environmentName(props.catalog, props.environment, env.kubernetes.rule_name),
-      namespace: env.kubernetes.namespace,
-      labels: env.kubernetes.rule_labels,
-      groups: renderRuleGroups(resolveEnvironment(props.catalog, props.environment)).groups,
+      name: k8s.ruleName,
+      namespace: k8s.namespace,
+      labels: { ...k8s.ruleLabels },
+      groups: props.rendered.rules.groups,
     });
-    this.alertmanager = addAlertmanagerConfig(this, props.catalog, props.environment, props.pagerduty);
+    this.alertmanager = addAlertmanagerConfig(this, props.rendered, props.pagerduty);
   }
 }

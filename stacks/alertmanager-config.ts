@@ -1,8 +1,6 @@
 import { Construct } from 'constructs';
 import { TerraformVariable } from 'cdktf';
-import type { Catalog } from '../lib/catalog/model';
-import { onCallEnvironment, resolveOnCall } from '../lib/catalog/resolve-oncall';
-import { renderAlertmanagerConfig, servicesNeedingRoutingKeys } from '../lib/render/alertmanager';
+import type { RenderedEnvironment } from '../lib/render/environment';
 import { AlertmanagerSecret } from '../constructs/alertmanager-secret';
 import type { PagerDutyStack } from './pagerduty-stack';
 
@@ -16,12 +14,12 @@ export const HEARTBEAT_URL_VARIABLE = 'alertmanager_heartbeat_url';
  * read from that stack's state at apply time), and takes the Slack webhook and heartbeat URLs from sensitive
  * variables. Returns undefined for a catalog without an on-call model.
  */
-export function addAlertmanagerConfig(scope: Construct, catalog: Catalog, environment: string, pagerduty?: PagerDutyStack): AlertmanagerSecret | undefined {
-  if (!catalog.oncall) return undefined;
-  const env = onCallEnvironment(resolveOnCall(catalog), environment);
-  const needKeys = servicesNeedingRoutingKeys(catalog, environment);
-  if (needKeys.length && !pagerduty) {
-    throw new Error(`the Alertmanager configuration of ${environment} pages through PagerDuty: pass the deltacrown-${environment}-pagerduty stack`);
+export function addAlertmanagerConfig(scope: Construct, rendered: RenderedEnvironment, pagerduty?: PagerDutyStack): AlertmanagerSecret | undefined {
+  const { plan, alertmanager } = rendered;
+  if (!plan.onCall || !alertmanager) return undefined;
+  const env = plan.onCall.environment;
+  if (plan.onCall.routingKeyServices.length && !pagerduty) {
+    throw new Error(`the Alertmanager configuration of ${plan.name} pages through PagerDuty: pass the deltacrown-${plan.name}-pagerduty stack`);
   }
   const slack = new TerraformVariable(scope, SLACK_WEBHOOK_VARIABLE, {
     type: 'string',
@@ -35,12 +33,11 @@ export function addAlertmanagerConfig(scope: Construct, catalog: Catalog, enviro
     nullable: false,
     description: "Dead man's switch URL the always-firing Watchdog is sent to (secret).",
   });
-  const config = renderAlertmanagerConfig(catalog, environment, {
-    secrets: {
-      routingKeys: Object.fromEntries(needKeys.map((s) => [s, { value: pagerduty!.integrationKey(s, 'events') }])),
-      slackWebhookUrl: { value: slack.stringValue },
-      heartbeatUrl: heartbeat.stringValue,
-    },
+  // The secrets' edge: integration keys by cross-stack reference, URLs from sensitive variables.
+  const config = alertmanager({
+    routingKey: (service) => ({ value: pagerduty!.integrationKey(service, 'events') }),
+    slackWebhookUrl: { value: slack.stringValue },
+    heartbeatUrl: heartbeat.stringValue,
   });
   return new AlertmanagerSecret(scope, 'alertmanager-config', {
     name: env.alertmanager.secretName,

@@ -1,8 +1,6 @@
 import { Construct } from 'constructs';
 import { TerraformVariable } from 'cdktf';
-import type { Catalog } from '../lib/catalog/model';
-import { renderDashboards } from '../lib/render/dashboards';
-import { renderSmChecks, resolveChecks } from '../lib/render/synthetics';
+import type { RenderedEnvironment } from '../lib/render/environment';
 import { GrafanaProvider } from '../constructs/grafana/provider';
 import { Folder } from '../constructs/grafana/folder';
 import { Dashboard } from '../constructs/grafana/dashboard';
@@ -10,11 +8,11 @@ import { SyntheticMonitoringCheck } from '../constructs/grafana/synthetic-monito
 import { DataGrafanaSyntheticMonitoringProbes } from '../constructs/grafana/data-synthetic-monitoring-probes';
 import { escapeTerraform } from '../constructs/terraform-strings';
 import { DeltaCrownStack } from './base';
-import { environmentName, grafanaUrl } from '../lib/catalog/environment-names';
 
 export interface GrafanaStackProps {
-  readonly catalog: Catalog;
   readonly environment: string;
+  /** The environment's rendered outputs (lib/render/environment.ts). */
+  readonly rendered: RenderedEnvironment;
 }
 
 /**
@@ -45,9 +43,10 @@ export class GrafanaStack extends DeltaCrownStack {
 
   constructor(scope: Construct, props: GrafanaStackProps) {
     super(scope, 'grafana', props);
-    const { catalog, environment } = props;
-    const spec = catalog.dashboards;
+    const { environment, rendered } = props;
+    const spec = rendered.plan.dashboards;
     if (!spec) throw new Error('GrafanaStack: the catalog has no dashboards.yml');
+    if (!spec.grafanaUrl) throw new Error(`environment ${environment} has no Grafana URL in dashboards.yml: the Grafana provider would use whatever GRAFANA_URL says`);
 
     const v = Object.fromEntries(
       Object.entries(GRAFANA_VARIABLES).map(([name, x]) => {
@@ -60,15 +59,15 @@ export class GrafanaStack extends DeltaCrownStack {
 
     new GrafanaProvider(this, 'grafana', {
       // The environment's own Grafana, from the catalog; synth refuses an environment without one.
-      url: grafanaUrl(catalog, environment),
+      url: spec.grafanaUrl,
       auth: v.grafana_auth.stringValue,
       smUrl: v.grafana_sm_url.stringValue,
       smAccessToken: v.grafana_sm_access_token.stringValue,
     });
 
-    this.folder = new Folder(this, 'folder', { uid: environmentName(catalog, environment, spec.grafana.folder.uid), title: spec.grafana.folder.title, preventDestroyIfNotEmpty: true });
+    this.folder = new Folder(this, 'folder', { uid: `${spec.folder.uid}${rendered.plan.nameSuffix}`, title: spec.folder.title, preventDestroyIfNotEmpty: true });
 
-    for (const d of renderDashboards(catalog, environment)) {
+    for (const d of rendered.dashboards) {
       this.dashboards.push(
         new Dashboard(this, `dashboard-${d.kind}`, {
           folder: this.folder.uid,
@@ -80,7 +79,7 @@ export class GrafanaStack extends DeltaCrownStack {
       );
     }
 
-    const checks = renderSmChecks(resolveChecks(catalog, environment), environment);
+    const checks = rendered.checks;
     if (checks.length) {
       const probes = new DataGrafanaSyntheticMonitoringProbes(this, 'probes', { filterDeprecated: true });
       for (const chk of checks) {

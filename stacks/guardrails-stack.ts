@@ -1,8 +1,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import type { Catalog } from '../lib/catalog/model';
-import { GuardrailsPlan, renderGuardrails } from '../lib/render/guardrails';
+import type { GuardrailsPlan } from '../lib/plan/types';
 import { GuardrailTopics, IntegrationKeys } from '../constructs/guardrail-topics';
 import { RdsGuardrails } from '../constructs/rds-guardrails';
 import { ElastiCacheGuardrails } from '../constructs/elasticache-guardrails';
@@ -12,8 +11,9 @@ import { DeltaCrownStack } from './base';
 export type { IntegrationKeys } from '../constructs/guardrail-topics';
 
 export interface GuardrailsStackProps {
-  readonly catalog: Catalog;
   readonly environment: string;
+  /** The environment's guardrails plan (lib/plan/guardrails.ts). */
+  readonly plan: GuardrailsPlan;
   /**
    * The PagerDuty CloudWatch integration keys (the PagerDuty stack of the same environment). Required when the
    * environment routes a severity to `pagerduty`.
@@ -40,7 +40,7 @@ export class GuardrailsStack extends DeltaCrownStack {
 
   constructor(scope: Construct, props: GuardrailsStackProps) {
     super(scope, 'guardrails', props);
-    this.plan = renderGuardrails(props.catalog, props.environment);
+    this.plan = props.plan;
     new AwsProvider(this, 'aws', { region: this.plan.region, defaultTags: [{ tags: { ...this.plan.tags } }] });
 
     this.topics = new GuardrailTopics(this, 'topics', { topics: this.plan.topics, integrations: props.pagerduty });

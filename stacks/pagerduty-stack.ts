@@ -4,17 +4,16 @@ import { AlertGroupingSetting } from '@cdktf/provider-pagerduty/lib/alert-groupi
 import { BusinessService } from '@cdktf/provider-pagerduty/lib/business-service';
 import { PagerdutyProvider } from '@cdktf/provider-pagerduty/lib/provider';
 import { ServiceDependency } from '@cdktf/provider-pagerduty/lib/service-dependency';
-import type { Catalog } from '../lib/catalog/model';
-import { IntegrationKind, PagerDutyPlan, renderPagerDuty } from '../lib/render/pagerduty';
+import type { IntegrationKind, PagerDutyPlan, Severity } from '../lib/plan/types';
 import { PagerDutyOnCall } from '../constructs/pagerduty-oncall';
 import { PagerDutyService } from '../constructs/pagerduty-service';
 import { PagerDutyCloudWatchService } from '../constructs/pagerduty-cloudwatch-service';
-import type { Severity } from '../lib/catalog/model';
 import { DeltaCrownStack } from './base';
 
 export interface PagerDutyStackProps {
-  readonly catalog: Catalog;
   readonly environment: string;
+  /** The environment's PagerDuty plan (lib/plan/pagerduty.ts). */
+  readonly plan: PagerDutyPlan;
 }
 
 /**
@@ -36,7 +35,7 @@ export class PagerDutyStack extends DeltaCrownStack {
 
   constructor(scope: Construct, props: PagerDutyStackProps) {
     super(scope, 'pagerduty', props);
-    this.plan = renderPagerDuty(props.catalog, props.environment);
+    this.plan = props.plan;
     new PagerdutyProvider(this, 'pagerduty', {});
 
     this.oncall = new PagerDutyOnCall(this, 'oncall', { plan: this.plan });

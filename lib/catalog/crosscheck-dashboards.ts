@@ -14,9 +14,9 @@ export const SLO_FAMILY = 'slo-burn-rate';
 
 /** Every alert family of the catalog: the SLO family (when there are SLOs) and the families of rules/*.yml. */
 export function alertFamilies(c: Catalog): string[] {
-  const out = c.slos.slos.length ? [SLO_FAMILY] : [];
-  for (const { data } of c.ruleFiles) for (const f of data.families) if (!out.includes(f.family)) out.push(f.family);
-  return out;
+  const out = new Set(c.slos.slos.length ? [SLO_FAMILY] : []);
+  for (const { data } of c.ruleFiles) for (const f of data.families) out.add(f.family);
+  return [...out];
 }
 
 export function crossCheckDashboards(c: Catalog): CatalogIssue[] {

@@ -9,7 +9,7 @@ import { CatalogIssue } from './errors';
 import { Catalog, SEVERITY_ORDER } from './model';
 import type { GuardrailAlarm, GuardrailParameter, GuardrailsFile } from './schema-guardrails';
 import { FieldPath, SourceFile } from './source';
-import { closest } from './load';
+import { closest } from './closest';
 import { Capacity, GUARDRAIL_KINDS, GuardrailKind, metricNames, metricSpec, NAMESPACES } from '../cloudwatch-metrics';
 import { thresholdProblems, toMilliseconds } from '../units';
 import { seconds } from '../duration';

@@ -12,7 +12,7 @@ import { NON_NOTIFYING_SEVERITIES } from './model';
 import type { FieldPath, SourceFile } from './source';
 import { isSeq } from 'yaml';
 import { parsePromql } from '../promql';
-import { SERVICES_PLACEHOLDER, WINDOW_PLACEHOLDER } from './crosscheck';
+import { SERVICES_PLACEHOLDER, WINDOW_PLACEHOLDER } from './names';
 import { selectedChecks, PROBE_SUCCESS } from './crosscheck-synthetics';
 
 /** The expression with same-length stand-ins for the placeholders, so that offsets into the YAML string stay exact. */

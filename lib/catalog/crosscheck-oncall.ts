@@ -10,7 +10,7 @@ import { Catalog, SEVERITY_ORDER } from './model';
 import type { OnCallFile } from './schema-oncall';
 import { TARGET_REF_RE } from './schema-oncall';
 import { SourceFile } from './source';
-import { ALWAYS_FIRING } from './crosscheck';
+import { ALWAYS_FIRING } from './names';
 import { seconds } from '../duration';
 
 /** PagerDuty's severity-based urgency rule: critical/error incidents are high urgency, warning/info low. */

@@ -7,7 +7,7 @@
 import { CatalogIssue } from './errors';
 import type { Catalog } from './model';
 import type { SourceFile, FieldPath } from './source';
-import { closest } from './load';
+import { closest } from './closest';
 import { GUARDRAIL_KINDS } from '../cloudwatch-metrics';
 
 /** The runbook the anchors are checked against. */

@@ -3,6 +3,7 @@
  * cross-checks, and returns the typed model — or throws one `CatalogError` holding every problem found,
  * each located at `file:line:column`. Nothing here writes anything.
  */
+import { closest } from './closest';
 import * as fs from 'fs';
 import * as path from 'path';
 import { z, ZodIssue, ZodTypeAny } from 'zod';
@@ -210,30 +211,6 @@ function unwrap(s: ZodTypeAny | undefined): ZodTypeAny | undefined {
   return s;
 }
 
-/** The option nearest to a misspelt word (edit distance), for "did you mean" hints. */
-export function closest(word: string, options: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const o of options) {
-    const d = levenshtein(word, o);
-    if (d < bestD) [best, bestD] = [o, d];
-  }
-  return best;
-}
-
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
-}
 
 /** Relative paths of files matching a pattern such as `catalog.yml` or `rules/*.yml`, sorted. */
 function matchFiles(root: string, pattern: string): string[] {

@@ -5,7 +5,7 @@
  */
 import { BURN_WORD, burnAlertsOf, Catalog } from './model';
 import type { Examples, Unit } from './schema';
-import { SERVICES_PLACEHOLDER, SLO_RECORDS, sloRecordName, sloWindows, WINDOW_PLACEHOLDER } from './crosscheck';
+import { SERVICES_PLACEHOLDER, SLO_RECORDS, sloRecordName, sloWindows, WINDOW_PLACEHOLDER } from './names';
 import { fmt } from '../num';
 import { dashboardAnnotation } from './dashboards';
 

@@ -1,8 +1,9 @@
 /**
- * Renders the Alertmanager configuration of one environment from the catalog: the route tree by severity, the
- * receivers, and the inhibition rules. A pure function from the catalog to plain data (the `alertmanager.yml`
- * document); secrets are given by the caller as file paths, literals or Terraform references — this module
- * neither knows nor cares which.
+ * Renders the Alertmanager configuration of one environment from its plan: the route tree by severity, the
+ * receivers, and the inhibition rules. A pure function from the plan to plain data (the `alertmanager.yml`
+ * document), the one path both the alerting stack and `npm run export` take; secrets are injected at their edge
+ * as Terraform references (the stack) or files and literals (the export) — this module neither knows nor cares
+ * which.
  *
  * Route tree (first match wins):
  *   1. the heartbeat alert (Watchdog)           → `heartbeat` webhook (dead man's switch), short repeat interval;
@@ -18,17 +19,15 @@
  * Inhibition: a more severe alert silences less severe ones of the same environment, service and family; a fast
  * burn silences the slow burn of the same SLO.
  */
-import type { Catalog, Severity } from '../catalog/model';
-import { NON_NOTIFYING_SEVERITIES, SEVERITY_ORDER } from '../catalog/model';
-import type { RouteTimings } from '../catalog/schema-oncall';
-import { onCallEnvironment, resolveOnCall } from '../catalog/resolve-oncall';
+import type { EnvironmentPlan, RouteTimings, Severity } from '../plan/types';
+import { NON_NOTIFYING_SEVERITIES, SEVERITY_ORDER } from '../plan/vocabulary';
 
 /** A secret: its value (a literal, or a Terraform reference) or the path of a file Alertmanager reads it from. */
 export type SecretValue = { value: string } | { file: string };
 
 export interface AlertmanagerSecrets {
-  /** Events API v2 routing key of each catalog service (needed only where some severity pages). */
-  routingKeys: Record<string, SecretValue>;
+  /** Events API v2 routing key of a service; asked only for the plan's `onCall.routingKeyServices`. */
+  routingKey: (service: string) => SecretValue;
   /** Slack incoming webhook URL. */
   slackWebhookUrl: SecretValue;
   /** Dead man's switch URL (Alertmanager 0.25 webhooks take no `url_file`, so a value). */
@@ -95,11 +94,13 @@ export interface AlertmanagerConfig {
   receivers: AmReceiver[];
 }
 
-/** The Alertmanager configuration of `environment`. */
-export function renderAlertmanagerConfig(c: Catalog, environment: string, opts: AlertmanagerRenderOptions): AlertmanagerConfig {
-  const r = resolveOnCall(c);
-  const env = onCallEnvironment(r, environment);
-  const services = c.catalog.services.map((s) => s.name);
+/** The Alertmanager configuration of an environment; throws for a plan without an on-call model. */
+export function renderAlertmanagerConfig(plan: EnvironmentPlan, opts: AlertmanagerRenderOptions): AlertmanagerConfig {
+  if (!plan.onCall) throw new Error(`the catalog has no on-call model (alerts/oncall.yml): ${plan.name} has no Alertmanager configuration`);
+  const { model: r, environment: env, routingKeyServices } = plan.onCall;
+  const environment = plan.name;
+  const services = plan.services.map((s) => s.name);
+  const keys = new Map(routingKeyServices.map((s) => [s, opts.secrets.routingKey(s)]));
   const slack = slackReceiver(r.slack.alerts);
   const timed = (t: RouteTimings) => ({
     group_wait: opts.timings?.group_wait ?? t.group_wait,
@@ -138,11 +139,11 @@ export function renderAlertmanagerConfig(c: Catalog, environment: string, opts: 
       continue;
     }
     for (const svc of services) {
-      const key = opts.secrets.routingKeys[svc];
+      const key = keys.get(svc);
       if (!key) throw new Error(`no PagerDuty routing key for service ${svc} (severity ${s.severity} pages in ${environment})`);
       receivers.push({
         name: pagerdutyReceiver(svc, s.severity),
-        pagerduty_configs: [pagerdutyConfig(key, s.pagerdutySeverity, `${c.catalog.project.name} ${environment}`)],
+        pagerduty_configs: [pagerdutyConfig(key, s.pagerdutySeverity, `${plan.project.name} ${environment}`)],
       });
     }
     routes.push(pagerdutyRoute(s, matchers));
@@ -211,10 +212,4 @@ function slackConfig(url: SecretValue, channel: string): Record<string, unknown>
       '{{ if .Alerts.Firing }}*Firing:*\n{{ range .Alerts.Firing }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\n{{ if .Annotations.runbook_url }}Runbook: {{ .Annotations.runbook_url }}\n{{ end }}{{ end }}{{ end }}' +
       '{{ if .Alerts.Resolved }}*Resolved:*\n{{ range .Alerts.Resolved }}~{{ .Annotations.summary }}~\n{{ end }}{{ end }}',
   };
-}
-
-/** Catalog services whose routing key the configuration of `environment` needs (empty where nothing pages). */
-export function servicesNeedingRoutingKeys(c: Catalog, environment: string): string[] {
-  const env = onCallEnvironment(resolveOnCall(c), environment);
-  return Object.values(env.destination).includes('pagerduty') ? c.catalog.services.map((s) => s.name) : [];
 }

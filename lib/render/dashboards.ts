@@ -8,7 +8,7 @@
  * datasource variable (`${datasource}`, never an import placeholder), unique non-zero panel ids, its stable uid,
  * links to the runbook, deploy markers, and a first row of the alerts of its families that are firing.
  *
- * Pure functions from the catalog to plain data; no cdktf here.
+ * Pure functions from the environment plan to plain data; no cdktf here.
  */
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
@@ -16,18 +16,9 @@ import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import type { Catalog } from '../catalog/model';
-import { allAlerts, resolveEnvironment, ResolvedAlert } from '../catalog/resolve';
-import type { Slo, Unit } from '../catalog/schema';
-import type { DashboardKind, DashboardSpec } from '../catalog/schema-dashboards';
-import { SERVICES_PLACEHOLDER, SLO_RECORDS, sloRecordName } from '../catalog/crosscheck';
-import { burnAlertsOf, NON_NOTIFYING_SEVERITIES } from '../catalog/model';
-import { alertFamilies, SLO_FAMILY } from '../catalog/crosscheck-dashboards';
-import { dashboardForFamily } from '../catalog/dashboards';
-import { selectedChecks, SYNTHETICS_FAMILY } from '../catalog/crosscheck-synthetics';
-import { resolveChecks, ResolvedCheck } from './synthetics';
+import type { DashboardKind, DashboardSpec, EnvironmentPlan, FamilyPlan, ResolvedAlert, ResolvedCheck, Slo, Unit } from '../plan/types';
+import { burnAlertsOf, NON_NOTIFYING_SEVERITIES, selectedChecks, SLO_FAMILY, SLO_RECORDS, sloRecordName, SYNTHETICS_FAMILY } from '../plan/vocabulary';
 import { fmt } from '../num';
-import { environmentName } from '../catalog/environment-names';
 
 /** A rendered dashboard: its identity and the JSON model (`config_json` of `grafana_dashboard`). */
 export interface RenderedDashboard {
@@ -57,11 +48,11 @@ const SEVERITY_COLOR: Record<string, string> = { critical: 'red', high: 'orange'
 const GRAFANA_UNIT: Record<Unit, string> = { ratio: 'percentunit', seconds: 's', count: 'short', per_minute: 'short', bytes: 'bytes', percent: 'percent' };
 
 /** Every dashboard of dashboards.yml, for one environment. Empty when the catalog has no dashboards file. */
-export function renderDashboards(c: Catalog, environment: string): RenderedDashboard[] {
-  if (!c.dashboards) return [];
-  const alerts = allAlerts(resolveEnvironment(c, environment));
-  return c.dashboards.dashboards.map((spec) => {
-    const ctx: Ctx = { c, environment, alerts, spec, families: familiesOf(c, spec) };
+export function renderDashboards(plan: EnvironmentPlan): RenderedDashboard[] {
+  if (!plan.dashboards) return [];
+  return plan.dashboards.dashboards.map((d) => {
+    const spec = d.spec;
+    const ctx: Ctx = { plan, environment: plan.name, alerts: plan.alerts, spec, uid: d.uid, families: d.families };
     const builder = RENDERERS[spec.kind](ctx);
     const model = finish(builder.build() as DashboardModel);
     return { kind: spec.kind, uid: model.uid, title: spec.title, model };
@@ -69,18 +60,15 @@ export function renderDashboards(c: Catalog, environment: string): RenderedDashb
 }
 
 interface Ctx {
-  c: Catalog;
+  plan: EnvironmentPlan;
   environment: string;
   /** Alerts of the environment (disabled ones dropped, overrides applied). */
-  alerts: ResolvedAlert[];
+  alerts: readonly ResolvedAlert[];
   spec: DashboardSpec;
+  /** The environment's uid of the dashboard. */
+  uid: string;
   /** Families whose alerts link here (listed, plus every unlisted one for the default dashboard). */
-  families: string[];
-}
-
-/** Families covered by a dashboard: those it lists, and for the default dashboard every family no other lists. */
-export function familiesOf(c: Catalog, spec: DashboardSpec): string[] {
-  return alertFamilies(c).filter((f) => dashboardForFamily(c, f)?.uid === spec.uid);
+  families: readonly string[];
 }
 
 const RENDERERS: Record<DashboardKind, (ctx: Ctx) => dashboard.DashboardBuilder> = {
@@ -97,7 +85,7 @@ const RENDERERS: Record<DashboardKind, (ctx: Ctx) => dashboard.DashboardBuilder>
 function sloDashboard(ctx: Ctx): dashboard.DashboardBuilder {
   const b = base(ctx, 'now-24h');
   firingAlerts(ctx, b);
-  for (const slo of ctx.c.slos.slos) {
+  for (const slo of ctx.plan.slos) {
     const budget = (100 - slo.objective) / 100;
     b.withRow(new dashboard.RowBuilder(`${slo.name}: ${slo.objective}% over ${slo.window} (${slo.service})`));
     b.withPanel(
@@ -152,7 +140,7 @@ function sloDashboard(ctx: Ctx): dashboard.DashboardBuilder {
 }
 
 function moderationDashboard(ctx: Ctx): dashboard.DashboardBuilder {
-  const services = familyServices(ctx.c, 'moderation-gate-latency');
+  const services = familyServices(ctx, 'moderation-gate-latency');
   const b = base(ctx, 'now-6h').withVariable(serviceVariable('moderation_decisions_total', services));
   firingAlerts(ctx, b);
   const svc = 'service=~"$service"';
@@ -170,7 +158,7 @@ function moderationDashboard(ctx: Ctx): dashboard.DashboardBuilder {
       .min(0)
       .span(8),
   );
-  const gate = familySignal(ctx.c, 'moderation-gate-latency');
+  const gate = familyOf(ctx, 'moderation-gate-latency')?.signal;
   if (gate) {
     b.withPanel(
       alertPanel(ctx, 'Moderation gate latency p50 / p95', 'moderation-gate-latency', 'Moderation gate decision latency, per service.')
@@ -188,7 +176,7 @@ function moderationDashboard(ctx: Ctx): dashboard.DashboardBuilder {
       .withTarget(query('min(redis_up)', 'redis_up'))
       .mappings([{ type: dashboard.MappingType.ValueToText, options: { '0': { text: 'DOWN', color: 'red', index: 0 }, '1': { text: 'UP', color: 'green', index: 1 } } }])
       .thresholds(steps([{ value: null, color: 'red' }, { value: 1, color: 'green' }]))
-      .links([runbookLink(ctx, familyRunbook(ctx.c, 'redis-down'), 'Runbook: Redis down')])
+      .links([runbookLink(ctx, familyRunbook(ctx, 'redis-down'), 'Runbook: Redis down')])
       .span(8),
   );
 
@@ -208,7 +196,7 @@ function moderationDashboard(ctx: Ctx): dashboard.DashboardBuilder {
 }
 
 function infrastructureDashboard(ctx: Ctx): dashboard.DashboardBuilder {
-  const services = familyServices(ctx.c, 'http-5xx-ratio');
+  const services = familyServices(ctx, 'http-5xx-ratio');
   const b = base(ctx, 'now-6h').withVariable(serviceVariable('http_requests_total', services));
   firingAlerts(ctx, b);
   const svc = 'service=~"$service"';
@@ -230,7 +218,7 @@ function infrastructureDashboard(ctx: Ctx): dashboard.DashboardBuilder {
   addPanel(b, signalPanel(ctx, 'http-latency', 'Latency p95 per service', 'p95 of request duration, per service (5m rate).', '{{service}}', 12));
 
   b.withRow(new dashboard.RowBuilder('PostgreSQL'));
-  const pool = ctx.c.dashboards!.limits.database_pool_size;
+  const pool = ctx.plan.dashboards!.limits.database_pool_size;
   const poolText = `Active PostgreSQL connections. The pool holds ${pool} (red line: exhaustion).`;
   addPanel(b, signalPanel(ctx, 'database-connections', `Active connections (pool ${pool})`, poolText, 'active', 12, [{ value: pool, color: 'red' }])?.axisSoftMax(pool));
   addPanel(b, signalPanel(ctx, 'database-long-running-query', 'Longest active query', 'Duration of the longest active transaction, per database.', '{{datname}}', 12));
@@ -246,7 +234,7 @@ function infrastructureDashboard(ctx: Ctx): dashboard.DashboardBuilder {
     statPanel('Failed pods', failed ? `Pods in phase Failed (what ${failed.name} evaluates).` : 'Pods in phase Failed.')
       .withTarget(query(failed ? `count(${failed.expr.trim()}) or vector(0)` : 'vector(0)', 'failed pods'))
       .thresholds(steps([{ value: null, color: 'green' }, { value: 1, color: failed ? color(failed.severity) : 'red' }]))
-      .links([runbookLink(ctx, familyRunbook(ctx.c, 'pod-failures'), 'Runbook: Pod failures')])
+      .links([runbookLink(ctx, familyRunbook(ctx, 'pod-failures'), 'Runbook: Pod failures')])
       .span(6),
   );
   addPanel(b, signalPanel(ctx, 'pod-failures', 'Container restarts per pod (15m)', 'Restarts of the containers of each pod over the last 15 minutes.', '{{service}} {{pod}}', 18));
@@ -256,7 +244,7 @@ function infrastructureDashboard(ctx: Ctx): dashboard.DashboardBuilder {
 function syntheticsDashboard(ctx: Ctx): dashboard.DashboardBuilder {
   const b = base(ctx, 'now-3h');
   firingAlerts(ctx, b);
-  const checks = resolveChecks(ctx.c, ctx.environment);
+  const checks = ctx.plan.checks;
   const syntheticAlerts = ctx.alerts.filter((a) => a.family === SYNTHETICS_FAMILY);
   for (const chk of checks) {
     const alert = syntheticAlerts.find((a) => selectedChecks(a.expr, [chk.name])?.length);
@@ -266,7 +254,7 @@ function syntheticsDashboard(ctx: Ctx): dashboard.DashboardBuilder {
       statPanel('Failing probe locations', `${chk.description} ${checkSemantics(chk)} ${alert ? `${alert.name} (${alert.severity}) fires when at least two locations fail two consecutive runs.` : ''}`.trim())
         .withTarget(query(`count(probe_success{${job}} == 0) or vector(0)`, 'failing'))
         .thresholds(steps([{ value: null, color: 'green' }, { value: 1, color: alert ? color(alert.severity) : 'red' }]))
-        .links([runbookLink(ctx, familyRunbook(ctx.c, SYNTHETICS_FAMILY), 'Runbook: Synthetic checks')])
+        .links([runbookLink(ctx, familyRunbook(ctx, SYNTHETICS_FAMILY), 'Runbook: Synthetic checks')])
         .span(4),
     );
     b.withPanel(
@@ -303,10 +291,10 @@ function checkSemantics(chk: ResolvedCheck): string {
 
 /** Title, uid, tags, time, datasource variable, runbook links and deploy markers of every dashboard. */
 function base(ctx: Ctx, from: string): dashboard.DashboardBuilder {
-  const { spec, c } = ctx;
-  const deploy = c.dashboards!.deploy_annotations;
+  const { spec, plan } = ctx;
+  const deploy = plan.dashboards!.deployAnnotations;
   return new dashboard.DashboardBuilder(spec.title)
-    .uid(environmentName(c, ctx.environment, spec.uid))
+    .uid(ctx.uid)
     .description(spec.description)
     .tags(['deltacrown', spec.kind])
     .editable()
@@ -316,14 +304,14 @@ function base(ctx: Ctx, from: string): dashboard.DashboardBuilder {
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
     .withVariable(new dashboard.DatasourceVariableBuilder(DATASOURCE_VARIABLE).label('Prometheus').type('prometheus'))
     .link(
-      new dashboard.DashboardLinkBuilder(`Runbook: ${sectionTitle(c, spec.runbook)}`)
+      new dashboard.DashboardLinkBuilder(`Runbook: ${sectionTitle(plan, spec.runbook)}`)
         .type(dashboard.DashboardLinkType.Link)
-        .url(`${c.catalog.project.runbook_base_url}#${spec.runbook}`)
+        .url(`${plan.project.runbookBaseUrl}#${spec.runbook}`)
         .icon('doc')
         .tooltip('The on-call runbook section of this dashboard')
         .targetBlank(true),
     )
-    .link(new dashboard.DashboardLinkBuilder('On-call runbook').type(dashboard.DashboardLinkType.Link).url(c.catalog.project.runbook_base_url).icon('doc').targetBlank(true))
+    .link(new dashboard.DashboardLinkBuilder('On-call runbook').type(dashboard.DashboardLinkType.Link).url(plan.project.runbookBaseUrl).icon('doc').targetBlank(true))
     .link(
       new dashboard.DashboardLinkBuilder('DeltaCrown dashboards')
         .type(dashboard.DashboardLinkType.Dashboards)
@@ -436,7 +424,7 @@ function statPanel(title: string, description: string): stat.PanelBuilder {
  * such family (a trimmed catalog still renders the rest of the dashboard).
  */
 function signalPanel(ctx: Ctx, family: string, title: string, description: string, legend: string, span: number, extra: dashboard.Threshold[] = []): timeseries.PanelBuilder | undefined {
-  const s = familySignal(ctx.c, family);
+  const s = familyOf(ctx, family)?.signal;
   if (!s) return undefined;
   return alertPanel(ctx, title, family, description, extra).withTarget(query(s.query, legend)).unit(GRAFANA_UNIT[s.unit]).min(0).span(span);
 }
@@ -452,7 +440,7 @@ function alertPanel(ctx: Ctx, title: string, family: string, description: string
   return timeseriesPanel(title, `${description} ${words.join(' ')}`)
     .thresholds(steps(mergeSteps(alertThresholdSteps(alerts), extra)))
     .thresholdsStyle(thresholdLines())
-    .links([runbookLink(ctx, familyRunbook(ctx.c, family), `Runbook: ${familyTitle(ctx.c, family)}`)]);
+    .links([runbookLink(ctx, familyRunbook(ctx, family), `Runbook: ${familyTitle(ctx, family)}`)]);
 }
 
 /**
@@ -495,7 +483,7 @@ function color(severity: string): string {
 }
 
 /** Multi-value `service` variable over the catalog's services that expose `metric`. */
-function serviceVariable(metric: string, services: string[]): dashboard.QueryVariableBuilder {
+function serviceVariable(metric: string, services: readonly string[]): dashboard.QueryVariableBuilder {
   const q = `label_values(${metric}, service)`;
   return new dashboard.QueryVariableBuilder('service')
     .label('Service')
@@ -511,50 +499,32 @@ function serviceVariable(metric: string, services: string[]): dashboard.QueryVar
 }
 
 function runbookLink(ctx: Ctx, anchor: string, title: string): dashboard.DashboardLinkBuilder {
-  return new dashboard.DashboardLinkBuilder(title).url(`${ctx.c.catalog.project.runbook_base_url}#${anchor}`).targetBlank(true);
+  return new dashboard.DashboardLinkBuilder(title).url(`${ctx.plan.project.runbookBaseUrl}#${anchor}`).targetBlank(true);
 }
 
-/**
- * The query of a family's signal: its recording rule (per service when the service comes from the series), else its
- * expression. Undefined when the catalog has no such family (its panel is left out).
- */
-export function familySignal(c: Catalog, family: string): { query: string; unit: Unit } | undefined {
-  for (const { data } of c.ruleFiles) {
-    for (const f of data.families) {
-      if (f.family !== family) continue;
-      const alert = f.alerts.find((a) => a.expr === undefined);
-      const signal = alert?.signal ?? f.signal;
-      if (!signal) break;
-      const services = f.services ?? [f.service!];
-      const query = signal.record
-        ? `${signal.record}${f.services ? '{service=~"$service"}' : ''}`
-        : signal.expr.trim().split(SERVICES_PLACEHOLDER).join(services.join('|'));
-      return { query, unit: signal.unit };
-    }
-  }
-  return undefined;
+/** The plan of an alert family; undefined when the catalog has no such family (its panel is left out). */
+function familyOf(ctx: Ctx, family: string): FamilyPlan | undefined {
+  return ctx.plan.families.find((f) => f.family === family);
 }
 
-function familyServices(c: Catalog, family: string): string[] {
-  for (const { data } of c.ruleFiles) for (const f of data.families) if (f.family === family) return f.services ?? [f.service!];
-  return c.catalog.services.map((s) => s.name);
+function familyServices(ctx: Ctx, family: string): readonly string[] {
+  return familyOf(ctx, family)?.services ?? ctx.plan.services.map((s) => s.name);
 }
 
-function familyRunbook(c: Catalog, family: string): string {
-  if (family === SLO_FAMILY) return c.slos.slos[0]?.runbook ?? family;
-  for (const { data } of c.ruleFiles) for (const f of data.families) if (f.family === family) return f.runbook;
-  return family;
+function familyRunbook(ctx: Ctx, family: string): string {
+  return familyOf(ctx, family)?.runbook ?? family;
 }
 
-function familyTitle(c: Catalog, family: string): string {
-  for (const { data } of c.ruleFiles) for (const f of data.families) if (f.family === family) return f.title;
-  return family;
+function familyTitle(ctx: Ctx, family: string): string {
+  const f = familyOf(ctx, family);
+  return f && f.family !== SLO_FAMILY ? f.title : family;
 }
 
 /** Title of the runbook section an anchor points at (the family title when a family uses it). */
-function sectionTitle(c: Catalog, anchor: string): string {
-  for (const { data } of c.ruleFiles) for (const f of data.families) if (f.runbook === anchor) return f.title;
-  if (c.slos.slos.some((s) => s.runbook === anchor)) return 'SLO burn rate';
+function sectionTitle(plan: EnvironmentPlan, anchor: string): string {
+  const f = plan.families.find((x) => x.family !== SLO_FAMILY && x.runbook === anchor);
+  if (f) return f.title;
+  if (plan.slos.some((s) => s.runbook === anchor)) return 'SLO burn rate';
   return anchor;
 }
 

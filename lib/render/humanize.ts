@@ -3,7 +3,7 @@
  * and 5m`, `pod <pod> of <service> is in phase Failed`) instead of PromQL. Shared by the on-call reference and the
  * runbook's generated regions, so both say the same. Pure text.
  */
-import type { ResolvedAlert } from '../catalog/resolve';
+import type { ResolvedAlert } from '../plan/types';
 
 /** Rate windows used by an alert (`5m`, `1h` …), from its expression and, for burn alerts, its recording rules. */
 export function alertWindows(a: ResolvedAlert): string[] {

@@ -1,28 +1,23 @@
 /**
  * The generated on-call reference, `docs/oncall.md` (`npm run docs`): severities and escalation, every alert and
  * guardrail with its threshold, window, severity, route and runbook section, the synthetic checks and the
- * dashboards — all read from the catalog, so the page cannot drift from what is deployed. Pure: catalog in,
- * Markdown out.
+ * dashboards — all read from the plans of the environments, so the page cannot drift from what is deployed.
+ * Pure: plan in, Markdown out.
  */
-import type { Catalog } from '../catalog/model';
-import { allAlerts, resolveEnvironment, ResolvedAlert } from '../catalog/resolve';
-import { onCallEnvironment, resolveOnCall, ResolvedOnCall } from '../catalog/resolve-oncall';
-import { dashboardForFamily, dashboardUrl } from '../catalog/dashboards';
-import { guardrailEnvironments, renderGuardrails } from './guardrails';
-import { resolveChecks } from './synthetics';
+import type { CatalogPlan, EnvironmentPlan, ResolvedAlert } from '../plan/types';
 import { renderOnCallTable } from './oncall-table';
 import { alertWindows, conditionText } from './humanize';
 import { pagerDutyLinks, routingDiagram, silenceCommands } from './oncall-sections';
-import { detectionOf } from '../catalog/detection';
 import { formatDuration } from '../duration';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-/** Where an alert of `severity` goes in `environment`. */
-function route(r: ResolvedOnCall | undefined, environment: string, a: ResolvedAlert): string {
+/** Where an alert of `severity` goes in an environment. */
+function route(plan: EnvironmentPlan, a: ResolvedAlert): string {
+  const r = plan.onCall?.model;
   if (r && a.name === r.alertmanager.heartbeat.alertname) return 'dead man’s switch';
   if (!r || a.severity === 'none' || a.severity === 'info') return 'nobody';
-  const e = onCallEnvironment(r, environment);
+  const e = plan.onCall!.environment;
   const sev = r.severities.find((s) => s.severity === a.severity);
   if (!sev) return 'Slack';
   return e.destination[sev.severity] === 'pagerduty' ? `PagerDuty (${e.incidentUrgency[sev.severity]} urgency)` : `Slack ${r.slack.alerts}`;
@@ -32,22 +27,23 @@ function route(r: ResolvedOnCall | undefined, environment: string, a: ResolvedAl
 const condition = (a: ResolvedAlert) => esc(conditionText(a));
 const windows = alertWindows;
 
-export function renderOnCallDoc(c: Catalog): string {
-  const r = c.oncall ? resolveOnCall(c) : undefined;
-  const envs = c.catalog.environments.map((e) => e.name);
+export function renderOnCallDoc(p: CatalogPlan): string {
+  const r = p.onCall;
+  const envs = p.environments.map((e) => e.name);
   const [first] = envs;
+  const firstPlan = p.environments[0];
   const out: string[] = [
-    `# ${c.catalog.project.name} on-call reference`,
+    `# ${p.project.name} on-call reference`,
     '',
     '_Generated from the catalog (`alerts/`) by `npm run docs`. Do not edit: change the catalog, run `npm run docs`; a test fails when this page is stale._',
     '',
-    `Runbook: [docs/runbook.md](runbook.md) (alerts link to \`${c.catalog.project.runbook_base_url}#<section>\`).`,
+    `Runbook: [docs/runbook.md](runbook.md) (alerts link to \`${p.project.runbookBaseUrl}#<section>\`).`,
     '',
     '## Severities and escalation',
     '',
   ];
-  if (c.oncall) out.push(renderOnCallTable(c).trim(), '');
-  else out.push(...Object.entries(c.catalog.severities).map(([k, s]) => `- **${k}**: MTTA ${s.mtta}, MTTR ${s.mttr}`), '');
+  if (r) out.push(renderOnCallTable(p).trim(), '');
+  else out.push(...Object.entries(p.severities).map(([k, s]) => `- **${k}**: MTTA ${s.mtta}, MTTR ${s.mttr}`), '');
   if (r) {
     out.push(
       '## Who is on call',
@@ -60,25 +56,25 @@ export function renderOnCallDoc(c: Catalog): string {
       `## Routing (${first})`,
       '',
       '```mermaid',
-      routingDiagram(c, r, first),
+      routingDiagram(firstPlan),
       '```',
       '',
       '## PagerDuty',
       '',
-      ...pagerDutyLinks(c, r),
+      ...pagerDutyLinks(p),
       '',
       '## Silencing',
       '',
-      ...silenceCommands(c, r),
+      ...silenceCommands(p),
       '',
     );
   }
 
   // Alerts, with the values of the first environment (production); other environments' differences listed after.
-  const byEnv = Object.fromEntries(envs.map((e) => [e, allAlerts(resolveEnvironment(c, e))]));
-  const firstEnv = resolveEnvironment(c, first);
+  const byEnv = Object.fromEntries(p.environments.map((e) => [e.name, e.alerts]));
+  const byName = Object.fromEntries(p.environments.map((e) => [e.name, e]));
   const detection = (a: ResolvedAlert) => {
-    const d = detectionOf(c, firstEnv, a, c.catalog.environments[0].evaluation_interval);
+    const d = firstPlan.detection[a.name];
     const over = d.budget && d.seconds > d.budget.seconds ? ` (over ${formatDuration(d.budget.seconds)}: exception)` : '';
     return `${formatDuration(d.seconds)}${over}`;
   };
@@ -86,10 +82,11 @@ export function renderOnCallDoc(c: Catalog): string {
   out.push('_detection_: worst-case time from the start of the condition to a firing alert (window + for + one evaluation; burn alerts: a total outage), against its budget in catalog.yml.', '');
   out.push('| alert | severity | service | condition | window | for | detection | route | runbook | dashboard |', '|---|---|---|---|---|---|---|---|---|---|');
   for (const a of byEnv[first]) {
-    const d = dashboardForFamily(c, a.family);
-    const durl = d && dashboardUrl(c, first, d.uid);
+    const uid = firstPlan.families.find((f) => f.family === a.family)?.dashboard;
+    const d = firstPlan.dashboards?.dashboards.find((x) => x.spec.uid === uid);
+    const durl = d?.url;
     out.push(
-      `| ${a.name} | ${a.severity} | ${a.serviceFromSeries ? a.services.join(', ') : a.services[0]} | ${condition(a)} | ${windows(a).join(', ') || '—'} | ${a.for} | ${detection(a)} | ${route(r, first, a)} | [${a.runbookAnchor}](runbook.md#${a.runbookAnchor}) | ${d ? (durl ? `[${d.title}](${durl})` : d.title) : '—'} |`,
+      `| ${a.name} | ${a.severity} | ${a.serviceFromSeries ? a.services.join(', ') : a.services[0]} | ${condition(a)} | ${windows(a).join(', ') || '—'} | ${a.for} | ${detection(a)} | ${route(firstPlan, a)} | [${a.runbookAnchor}](runbook.md#${a.runbookAnchor}) | ${d ? (durl ? `[${d.spec.title}](${durl})` : d.spec.title) : '—'} |`,
     );
   }
   out.push('');
@@ -107,16 +104,16 @@ export function renderOnCallDoc(c: Catalog): string {
         if (parts.length) diffs.push(`- ${a.name}: ${parts.join(', ')}`);
       }
     }
-    const routes = [...new Set(byEnv[env].map((a) => `${a.severity}: ${route(r, env, a)}`))].sort();
+    const routes = [...new Set(byEnv[env].map((a) => `${a.severity}: ${route(byName[env], a)}`))].sort();
     out.push(`**${env}**: routes — ${routes.join('; ')}.`, '');
     out.push(...(diffs.length ? diffs : [`- no threshold differences from ${first}`]), '');
   }
 
-  const gEnvs = guardrailEnvironments(c);
+  const gEnvs = p.environments.filter((e) => e.guardrails).map((e) => e.name);
   if (gEnvs.length) {
     out.push('## AWS guardrails (CloudWatch)', '');
     for (const env of gEnvs) {
-      const plan = renderGuardrails(c, env);
+      const plan = byName[env].guardrails!;
       const topics = new Map(plan.topics.map((t) => [t.id, t]));
       out.push(`### ${env} (${plan.region})`, '');
       out.push('| alarm | metric | condition | evaluation | severity | notifies | runbook |', '|---|---|---|---|---|---|---|');
@@ -136,7 +133,7 @@ export function renderOnCallDoc(c: Catalog): string {
     }
   }
 
-  const checks = resolveChecks(c, first);
+  const checks = firstPlan.checks;
   if (checks.length) {
     out.push('## Synthetic checks', '', `URLs of **${first}**; every environment runs the same checks against its own base URL.`, '');
     out.push('| check | request | expects | every | timeout | probes |', '|---|---|---|---|---|---|');
@@ -146,15 +143,15 @@ export function renderOnCallDoc(c: Catalog): string {
     out.push('');
   }
 
-  if (c.dashboards) {
+  if (firstPlan.dashboards) {
     out.push('## Dashboards', '', `| dashboard | ${envs.join(' | ')} | alert families |`, `|---|${envs.map(() => '---|').join('')}---|`);
-    for (const d of c.dashboards.dashboards) {
-      const links = envs.map((e) => {
-        const u = dashboardUrl(c, e, d.uid);
+    firstPlan.dashboards.dashboards.forEach(({ spec: d }, i) => {
+      const links = p.environments.map((e) => {
+        const u = e.dashboards?.dashboards[i].url;
         return u ? `[${d.uid}](${u})` : '—';
       });
       out.push(`| ${d.title} | ${links.join(' | ')} | ${d.default ? 'every family not listed elsewhere' : d.families.join(', ')} |`);
-    }
+    });
     out.push('');
   }
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;

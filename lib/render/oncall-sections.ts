@@ -1,14 +1,12 @@
 /**
- * Sections of the on-call reference for the engineer paged at 3 am, all read from the catalog: the routing as a
+ * Sections of the on-call reference for the engineer paged at 3 am, all read from the environments' plans: the routing as a
  * Mermaid flowchart (alert → Alertmanager route → receiver → PagerDuty service → escalation levels with their
  * delays), PagerDuty links per service, schedule and escalation policy, and how to silence an alert family and expire
  * the silence with `amtool`, per environment's Alertmanager. Pure text.
  */
-import type { Catalog } from '../catalog/model';
-import { allAlerts, resolveEnvironment } from '../catalog/resolve';
-import { onCallEnvironment, ResolvedOnCall } from '../catalog/resolve-oncall';
+import type { CatalogPlan, EnvironmentPlan } from '../plan/types';
 import { AmRoute, renderAlertmanagerConfig } from './alertmanager';
-import { levelName, renderPagerDuty } from './pagerduty';
+import { levelName } from '../plan/pagerduty';
 
 /** Mermaid node ids: letters, digits and underscores. */
 const id = (s: string) => s.replace(/[^A-Za-z0-9]/g, '_');
@@ -16,12 +14,12 @@ const id = (s: string) => s.replace(/[^A-Za-z0-9]/g, '_');
 const label = (s: string) => `"${s.replace(/"/g, "#quot;").replace(/\|/g, "#124;")}"`;
 
 /** The routing of `environment` as a Mermaid flowchart (without the fence). */
-export function routingDiagram(c: Catalog, r: ResolvedOnCall, environment: string): string {
+export function routingDiagram(plan: EnvironmentPlan): string {
+  const environment = plan.name;
+  const r = plan.onCall!.model;
   const dummy = { value: 'x' };
-  const am = renderAlertmanagerConfig(c, environment, {
-    secrets: { routingKeys: Object.fromEntries(c.catalog.services.map((s) => [s.name, dummy])), slackWebhookUrl: dummy, heartbeatUrl: 'http://heartbeat' },
-  });
-  const pd = renderPagerDuty(c, environment);
+  const am = renderAlertmanagerConfig(plan, { secrets: { routingKey: () => dummy, slackWebhookUrl: dummy, heartbeatUrl: 'http://heartbeat' } });
+  const pd = plan.pagerduty!;
   const lines = ['flowchart LR', `  alert([${label(`alert firing in ${environment}`)}]) --> root{${label('Alertmanager route')}}`];
   const receivers = new Set<string>();
   const walk = (route: AmRoute, parent: string, path: string) => {
@@ -40,7 +38,7 @@ export function routingDiagram(c: Catalog, r: ResolvedOnCall, environment: strin
   lines.push(`  root -->|${label('anything else')}| rcv_${id(am.route.receiver!)}`);
   receivers.add(am.route.receiver!);
   for (const rc of receivers) lines.push(`  rcv_${id(rc)}[${label(`receiver ${rc}`)}]`);
-  const env = onCallEnvironment(r, environment);
+  const env = plan.onCall!.environment;
   for (const s of r.severities) {
     if (env.destination[s.severity] !== 'pagerduty') continue;
     for (const svc of pd.services) lines.push(`  rcv_${id(`pagerduty-${svc.service}-${s.severity}`)} --> svc_${id(svc.service)}_${s.severity}[${label(`PagerDuty ${svc.name}, ${s.severity} policy`)}]`);
@@ -57,7 +55,8 @@ export function routingDiagram(c: Catalog, r: ResolvedOnCall, environment: strin
 }
 
 /** PagerDuty links: services, schedules and escalation policies of every environment (search links by name). */
-export function pagerDutyLinks(c: Catalog, r: ResolvedOnCall): string[] {
+export function pagerDutyLinks(p: CatalogPlan): string[] {
+  const r = p.onCall!;
   const base = r.pagerduty.baseUrl;
   if (!base) return ['No PagerDuty subdomain in `alerts/oncall.yml` (`pagerduty.subdomain`): no links.'];
   const q = (kind: string, name: string) => `[${name}](${base}/${kind}?query=${encodeURIComponent(name)})`;
@@ -68,7 +67,7 @@ export function pagerDutyLinks(c: Catalog, r: ResolvedOnCall): string[] {
     '|---|---|---|---|---|',
   ];
   for (const env of r.environments) {
-    const pd = renderPagerDuty(c, env.name);
+    const pd = p.environments.find((e) => e.name === env.name)!.pagerduty!;
     out.push(
       `| ${env.name} | ${pd.services.map((s) => q('service-directory', s.name)).join('<br>')} | ${pd.cloudWatchServices.map((s) => q('service-directory', s.name)).join('<br>') || '—'} | ${pd.schedules.map((s) => q('schedules', s.name)).join('<br>')} | ${pd.escalationPolicies.map((p) => q('escalation_policies', p.name)).join('<br>')} |`,
     );
@@ -77,7 +76,8 @@ export function pagerDutyLinks(c: Catalog, r: ResolvedOnCall): string[] {
 }
 
 /** `amtool silence add` per alert family and environment, and how to find and expire a silence. */
-export function silenceCommands(c: Catalog, r: ResolvedOnCall): string[] {
+export function silenceCommands(p: CatalogPlan): string[] {
+  const r = p.onCall!;
   const out: string[] = [
     'Silence one alert family of one environment while you work on it (add `service="<service>"` to narrow it to one service); ' +
       'the command prints the silence id. Never silence the dead man’s switch: the matchers below leave it out.',
@@ -92,7 +92,7 @@ export function silenceCommands(c: Catalog, r: ResolvedOnCall): string[] {
       continue;
     }
     out.push(`Alertmanager: ${url}`, '', '```bash');
-    const alerts = allAlerts(resolveEnvironment(c, env.name));
+    const alerts = p.environments.find((e) => e.name === env.name)!.alerts;
     const families = [...new Set(alerts.map((a) => a.family))];
     for (const f of families) {
       const hasHeartbeat = alerts.some((a) => a.family === f && a.name === hb);

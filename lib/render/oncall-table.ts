@@ -4,19 +4,19 @@
  * environment), the notification timings and the escalation chain. `npm run docs` writes it between the README's
  * markers; a test fails when the README is stale, so the table cannot drift from the catalog. Pure text.
  */
-import type { Catalog } from '../catalog/model';
-import { NON_NOTIFYING_SEVERITIES } from '../catalog/model';
-import { resolveOnCall, ResolvedOnCall } from '../catalog/resolve-oncall';
-import { describeChain, levelName } from './pagerduty';
+import type { CatalogPlan, ResolvedOnCall } from '../plan/types';
+import { NON_NOTIFYING_SEVERITIES } from '../plan/vocabulary';
+import { describeChain, levelName } from '../plan/pagerduty';
 
 export const ONCALL_TABLE_BEGIN = '<!-- oncall-table:begin -->';
 export const ONCALL_TABLE_END = '<!-- oncall-table:end -->';
 
 /** The Markdown of the section (without the markers). */
-export function renderOnCallTable(c: Catalog): string {
-  const r = resolveOnCall(c);
+export function renderOnCallTable(p: CatalogPlan): string {
+  if (!p.onCall) throw new Error('the catalog has no on-call model (alerts/oncall.yml): no escalation table');
+  const r = p.onCall;
   const envs = r.environments;
-  const services = c.catalog.services.map((s) => `\`${s.name}\``).join(' / ');
+  const services = p.services.map((s) => `\`${s.name}\``).join(' / ');
   const lines: string[] = [];
   lines.push('_Generated from `alerts/catalog.yml` and `alerts/oncall.yml` by `npm run docs`; a test fails when it is stale._');
   lines.push('');

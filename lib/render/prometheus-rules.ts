@@ -2,7 +2,7 @@
  * Renders an environment's resolved rules as Prometheus rule groups: the `groups:` document of a rule file,
  * which is also the `spec` of a PrometheusRule. Pure data, no I/O.
  */
-import type { ResolvedEnvironment } from '../catalog/resolve';
+import type { RulesPlan as ResolvedEnvironment } from '../plan/types';
 
 export interface PromRecordingRule {
   record: string;

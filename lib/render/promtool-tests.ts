@@ -7,9 +7,7 @@
  * An alert whose threshold an environment overrides is tested with the examples only where the threshold is the
  * catalog's own (the examples are written against that threshold).
  */
-import type { Example } from '../catalog/schema';
-import type { ResolvedAlert, ResolvedEnvironment } from '../catalog/resolve';
-import { allAlerts } from '../catalog/resolve';
+import type { Example, ResolvedAlert, RulesPlan as ResolvedEnvironment } from '../plan/types';
 
 export interface PromtoolTestFile {
   rule_files: string[];
@@ -35,7 +33,7 @@ export function renderPromtoolTests(r: ResolvedEnvironment, ruleFile: string, sk
     if (!files.has(ex.interval)) files.set(ex.interval, { rule_files: [ruleFile], evaluation_interval: ex.interval, tests: [] });
     files.get(ex.interval)!.tests.push(t);
   };
-  for (const a of allAlerts(r)) {
+  for (const a of r.groups.flatMap((g) => g.alerts)) {
     if (skip(a)) continue;
     for (const ex of a.examples.fires) add(ex, firesTest(a, ex));
     for (const ex of a.examples.quiet) add(ex, quietTest(a, ex));

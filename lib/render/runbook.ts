@@ -1,19 +1,21 @@
 /**
  * The generated regions of the runbook (`docs/runbook.md`): every threshold, severity, delay and escalation statement
  * of the runbook is written between `<!-- begin generated:<name> -->` and `<!-- end generated:<name> -->` and
- * rendered here from the catalog; diagnosis, fixes and commands around them stay hand-written. `npm run docs`
+ * rendered here from the environments' plans; diagnosis, fixes and commands around them stay hand-written. `npm run docs`
  * rewrites the regions, `npm run docs -- --check` names every stale one. A region never holds a heading, so the
- * runbook's anchors (which the loader checks) do not move. Pure text: catalog in, Markdown out.
+ * runbook's anchors (which the loader checks) do not move. Pure text: plan in, Markdown out.
  */
-import type { Catalog, Severity } from '../catalog/model';
-import { SEVERITY_ORDER, severityRank } from '../catalog/model';
-import { allAlerts, resolveEnvironment, ResolvedAlert } from '../catalog/resolve';
-import { onCallEnvironment, resolveOnCall, ResolvedOnCall } from '../catalog/resolve-oncall';
-import { runbookReferences } from '../catalog/crosscheck-runbook';
-import { guardrailEnvironments, renderGuardrails, AlarmPlan, TopicPlan } from './guardrails';
-import { levelName } from './pagerduty';
+import type { AlarmPlan, CatalogPlan, ResolvedAlert, ResolvedOnCall, Severity, TopicPlan } from '../plan/types';
+import { SEVERITY_ORDER, severityRank } from '../plan/vocabulary';
+import { levelName } from '../plan/pagerduty';
 import { humanCondition } from './humanize';
-import { dashboardUrl } from '../catalog/dashboards';
+
+/** An environment's routing in the on-call model. */
+function onCallEnvironment(r: ResolvedOnCall, env: string) {
+  const e = r.environments.find((x) => x.name === env);
+  if (!e) throw new Error(`oncall.yml has no environment ${env}`);
+  return e;
+}
 
 const BEGIN = (name: string) => `<!-- begin generated:${name} -->`;
 const END = (name: string) => `<!-- end generated:${name} -->`;
@@ -54,11 +56,11 @@ function destination(r: ResolvedOnCall, env: string, severity: Severity): string
 }
 
 /** The severities table at the top of the runbook. */
-function severitiesRegion(c: Catalog, r: ResolvedOnCall): string {
+function severitiesRegion(p: CatalogPlan, r: ResolvedOnCall): string {
   const envs = r.environments.map((e) => e.name);
   const lines = [`| Severity | ${envs.map((e) => `Where it goes (${e})`).join(' | ')} | MTTA | MTTR | MTTA missed | MTTR missed |`, `|---|${envs.map(() => '---|').join('')}---|---|---|---|`];
   for (const s of r.severities) {
-    const t = c.catalog.severities[s.severity];
+    const t = p.severities[s.severity];
     const where = envs.map((e) => destination(r, e, s.severity) + (onCallEnvironment(r, e).destination[s.severity] === 'pagerduty' ? `; ${chainText(r, s.severity)}` : ''));
     lines.push(`| ${s.severity} | ${where.join(' | ')} | ${s.mtta} | ${s.mttr} | ${t.breach?.mtta ?? '—'} | ${t.breach?.mttr ?? '—'} |`);
   }
@@ -89,7 +91,7 @@ function escalationRegion(r: ResolvedOnCall): string {
 }
 
 /** Impact categories (first-hour checklist, step 2): per severity, the conditions that raise it. */
-function impactRegion(byEnv: ResolvedAlert[]): string {
+function impactRegion(byEnv: readonly ResolvedAlert[]): string {
   const lines: string[] = [];
   for (const sev of SEVERITY_ORDER) {
     const conds = [...new Set(byEnv.filter((a) => a.severity === sev).map((a) => humanCondition(a)))];
@@ -101,6 +103,11 @@ function impactRegion(byEnv: ResolvedAlert[]): string {
 /** First-hour checklist, step 5: when to escalate. */
 function monitorRegion(r: ResolvedOnCall): string {
   return `   Not resolved within the MTTR target (${r.severities.map((s) => `${s.severity} ${s.mttr}`).join(', ')}) → escalate to the next level by hand (see Escalation chain).`;
+}
+
+/** Environments with guardrails, in catalog order. */
+function guardrailEnvironments(p: CatalogPlan): string[] {
+  return p.environments.filter((e) => e.guardrails).map((e) => e.name);
 }
 
 /** A guardrail alarm's condition: `AWS/RDS DatabaseConnections (Maximum) > 80, 5 of 5 × 60s`. */
@@ -116,8 +123,8 @@ function alarmDestination(t: TopicPlan | undefined): string {
 }
 
 /** Guardrail alarms of a runbook anchor in one environment: one line per alarm (member clusters folded). */
-function alarmLines(c: Catalog, env: string, anchor: string): Map<string, { severity: Severity; text: string; dest: string }> {
-  const plan = renderGuardrails(c, env);
+function alarmLines(p: CatalogPlan, env: string, anchor: string): Map<string, { severity: Severity; text: string; dest: string }> {
+  const plan = p.environments.find((e) => e.name === env)!.guardrails!;
   const topics = new Map(plan.topics.map((t) => [t.id, t]));
   const out = new Map<string, { severity: Severity; text: string; dest: string }>();
   for (const a of [...(plan.rds?.alarms ?? []), ...(plan.elasticache?.alarms ?? []), ...(plan.s3?.alarms ?? [])]) {
@@ -129,7 +136,7 @@ function alarmLines(c: Catalog, env: string, anchor: string): Map<string, { seve
 }
 
 /** Symptoms of a section: every alert and guardrail alarm linking to it, with its condition, severity and route. */
-function conditionsRegion(c: Catalog, r: ResolvedOnCall | undefined, envs: string[], byEnv: Record<string, ResolvedAlert[]>, anchor: string): string {
+function conditionsRegion(p: CatalogPlan, r: ResolvedOnCall | undefined, envs: string[], byEnv: Record<string, readonly ResolvedAlert[]>, anchor: string): string {
   const [first, ...rest] = envs;
   const lines: string[] = [];
   for (const a of byEnv[first].filter((x) => x.runbookAnchor === anchor)) {
@@ -148,11 +155,11 @@ function conditionsRegion(c: Catalog, r: ResolvedOnCall | undefined, envs: strin
     }
     lines.push(`- **${a.name}** (${a.severity}): ${humanCondition(a)}${a.for && a.for !== '0s' ? `, for ${a.for}` : ''}${route}${diffs.length ? ` (${diffs.join('; ')})` : ''}.`);
   }
-  const gEnvs = guardrailEnvironments(c);
+  const gEnvs = guardrailEnvironments(p);
   if (gEnvs.length) {
     const [g0, ...gRest] = gEnvs;
-    const base = alarmLines(c, g0, anchor);
-    const others = gRest.map((e) => [e, alarmLines(c, e, anchor)] as const);
+    const base = alarmLines(p, g0, anchor);
+    const others = gRest.map((e) => [e, alarmLines(p, e, anchor)] as const);
     for (const [id, l] of base) {
       const diffs = others.flatMap(([e, m]) => {
         const o = m.get(id);
@@ -167,13 +174,13 @@ function conditionsRegion(c: Catalog, r: ResolvedOnCall | undefined, envs: strin
 }
 
 /** Escalation of a section: per severity of its alerts, the targets, what PagerDuty does and what a missed target means. */
-function sectionEscalationRegion(c: Catalog, r: ResolvedOnCall, first: string, alerts: ResolvedAlert[], alarmList: { severity: Severity; pages: boolean }[]): string {
+function sectionEscalationRegion(p: CatalogPlan, r: ResolvedOnCall, first: string, alerts: readonly ResolvedAlert[], alarmList: { severity: Severity; pages: boolean }[]): string {
   const alarms = alarmList.map((a) => a.severity);
   const sevs = [...new Set([...alerts.map((a) => a.severity), ...alarms])].filter((s): s is Severity => (SEVERITY_ORDER as readonly string[]).includes(s)).sort((a, b) => severityRank(a) - severityRank(b));
   const lines: string[] = [];
   for (const sev of sevs) {
     const s = r.severities.find((x) => x.severity === sev)!;
-    const t = c.catalog.severities[sev];
+    const t = p.severities[sev];
     const names = alerts.filter((a) => a.severity === sev).map((a) => a.name);
     const which = names.length ? ` (${names.join(', ')}${alarms.includes(sev) ? ', guardrail alarms' : ''})` : alarms.includes(sev) ? ' (guardrail alarms)' : '';
     const pages = names.length ? onCallEnvironment(r, first).destination[sev] === 'pagerduty' : alarmList.some((a) => a.severity === sev && a.pages);
@@ -187,35 +194,34 @@ function sectionEscalationRegion(c: Catalog, r: ResolvedOnCall, first: string, a
 }
 
 /** Region name → content, for every region the catalog generates. */
-export function renderRunbookRegions(c: Catalog): Map<string, string> {
+export function renderRunbookRegions(p: CatalogPlan): Map<string, string> {
   const out = new Map<string, string>();
-  const r = c.oncall ? resolveOnCall(c) : undefined;
-  const envs = c.catalog.environments.map((e) => e.name);
+  const r = p.onCall;
+  const envs = p.environments.map((e) => e.name);
   const first = envs[0];
-  const byEnv = Object.fromEntries(envs.map((e) => [e, allAlerts(resolveEnvironment(c, e))]));
+  const firstPlan = p.environments[0];
+  const byEnv = Object.fromEntries(p.environments.map((e) => [e.name, e.alerts]));
   if (r) {
-    out.set('severities', severitiesRegion(c, r));
+    out.set('severities', severitiesRegion(p, r));
     out.set('escalation', escalationRegion(r));
     out.set('first-hour-monitor', monitorRegion(r));
   }
   out.set('first-hour-impact', impactRegion(byEnv[first]));
-  if (c.dashboards) {
+  if (firstPlan.dashboards) {
     out.set(
       'dashboards',
-      c.dashboards.dashboards.map((d) => {
-        const u = dashboardUrl(c, first, d.uid);
+      firstPlan.dashboards.dashboards.map(({ spec: d, url: u }) => {
         return `  - ${u ? `[${d.title}](${u})` : d.title} — ${d.default ? 'every alert family not listed elsewhere' : d.families.join(', ')}`;
       }).join('\n'),
     );
   }
-  const anchors = [...new Set(runbookReferences(c).map((x) => x.anchor))];
-  for (const anchor of anchors) {
+  for (const anchor of p.runbookSections) {
     const alerts = byEnv[first].filter((a) => a.runbookAnchor === anchor);
-    const lines = guardrailEnvironments(c).includes(first) ? [...alarmLines(c, first, anchor).values()] : [];
+    const lines = firstPlan.guardrails ? [...alarmLines(p, first, anchor).values()] : [];
     const alarms = lines.map((l) => ({ severity: l.severity, pages: l.dest === 'PagerDuty' }));
     if (!alerts.length && !alarms.length) continue;
-    out.set(`conditions:${anchor}`, conditionsRegion(c, r, envs, byEnv, anchor));
-    if (r) out.set(`escalation:${anchor}`, sectionEscalationRegion(c, r, first, alerts, alarms));
+    out.set(`conditions:${anchor}`, conditionsRegion(p, r, envs, byEnv, anchor));
+    if (r) out.set(`escalation:${anchor}`, sectionEscalationRegion(p, r, first, alerts, alarms));
   }
   return out;
 }

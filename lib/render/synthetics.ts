@@ -7,64 +7,9 @@
  * - blackbox_exporter 0.23: one `http` module per check (method, accepted status codes, body regex, timeout,
  *   IPv4 only) and a Prometheus file_sd target list (`job` = check name, `__param_module` = its module).
  *
- * Pure functions from the catalog to plain data; no cdktf here.
+ * Pure functions from the environment plan's checks (lib/plan/synthetics.ts) to plain data; no cdktf here.
  */
-import type { Catalog } from '../catalog/model';
-import type { HttpMethod } from '../catalog/schema-synthetics';
-import { seconds } from '../duration';
-
-/** One check, every default applied, for one environment. */
-export interface ResolvedCheck {
-  /** Check name: `job` label of its series, blackbox module name. */
-  name: string;
-  description: string;
-  service: string;
-  /** Full URL requested: base URL of the environment + path. */
-  url: string;
-  path: string;
-  method: HttpMethod;
-  validStatusCodes: number[];
-  /** The body must match this RE2 regex, when set. */
-  bodyRegex?: string;
-  /** Period between runs, as written (`1m`) and in seconds. */
-  frequency: string;
-  frequencySeconds: number;
-  /** Maximum run time, as written (`5s`) and in seconds. */
-  timeout: string;
-  timeoutSeconds: number;
-  /** Probe location names. */
-  probes: string[];
-}
-
-/**
- * The checks of one environment. `baseUrl` replaces the environment's base URL (end-to-end tests point the checks
- * at a local server). Empty when the catalog has no synthetics file.
- */
-export function resolveChecks(c: Catalog, environment: string, baseUrl?: string): ResolvedCheck[] {
-  const s = c.synthetics;
-  if (!s) return [];
-  const base = (baseUrl ?? s.base_urls[environment])?.replace(/\/+$/, '');
-  if (!base) throw new Error(`synthetics: no base URL for environment ${environment}`);
-  return s.checks.map((chk) => {
-    const frequency = chk.frequency ?? s.defaults.frequency;
-    const timeout = chk.timeout ?? s.defaults.timeout;
-    return {
-      name: chk.name,
-      description: chk.description,
-      service: chk.service,
-      url: `${base}${chk.path}`,
-      path: chk.path,
-      method: chk.method ?? s.defaults.method,
-      validStatusCodes: [...(chk.valid_status_codes ?? s.defaults.valid_status_codes)],
-      ...(chk.body_regex !== undefined ? { bodyRegex: chk.body_regex } : {}),
-      frequency,
-      frequencySeconds: seconds(frequency),
-      timeout,
-      timeoutSeconds: seconds(timeout),
-      probes: [...(chk.probes ?? s.defaults.probes)],
-    };
-  });
-}
+import type { HttpMethod, ResolvedCheck } from '../plan/types';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Grafana Synthetic Monitoring

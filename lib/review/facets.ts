@@ -1,16 +1,13 @@
 /**
- * What a reviewer compares: every reviewable thing of a catalog (alert, SLO, guardrail, synthetic check, route,
- * escalation), per environment, as a flat record of fields that each know which direction is "louder".
- * One facet function per domain; the diff in `diff.ts` is generic.
+ * What a reviewer compares: every reviewable thing of a catalog's plan (alert, SLO, guardrail, synthetic check,
+ * route, escalation), per environment, as a flat record of fields that each know which direction is "louder".
+ * One facet function per domain; the diff in `diff.ts` is generic. The review compares two plans: base and head.
  */
 import * as path from 'path';
-import type { Catalog } from '../catalog/model';
-import { allAlerts, resolveEnvironment } from '../catalog/resolve';
+import type { CatalogPlan } from '../plan/types';
 import { seconds } from '../duration';
-import { burnAlertsOf, severityRank } from '../catalog/model';
-import { onCallAt, onCallEnvironment, resolveOnCall } from '../catalog/resolve-oncall';
-import { guardrailEnvironments, renderGuardrails } from '../render/guardrails';
-import { resolveChecks } from '../render/synthetics';
+import { burnAlertsOf, severityRank } from '../plan/vocabulary';
+import { onCallAt } from '../plan/oncall';
 
 /**
  * How a change of a field is classified.
@@ -51,15 +48,20 @@ export interface FacetContext {
   at: Date;
 }
 
-/** Produces the reviewable items of one catalog. Domains register theirs in `FACETS`. */
-export type Facet = (c: Catalog, ctx: FacetContext) => ReviewItem[];
+/** The context of one plan's facets: the instant, and the catalog directory its files are named against. */
+export interface PlanContext extends FacetContext {
+  dir: string;
+}
+
+/** Produces the reviewable items of one plan. Domains register theirs in `FACETS`. */
+export type Facet = (p: CatalogPlan, ctx: PlanContext) => ReviewItem[];
 
 const duration = (d: string | undefined): ReviewField => ({ kind: 'delay', value: d ? seconds(d) : 0, display: d ?? '0s' });
 
 /** Alerts (threshold, condition and SLO burn alerts) of every environment. */
-export const alertFacet: Facet = (c) =>
-  c.catalog.environments.flatMap((env) =>
-    allAlerts(resolveEnvironment(c, env.name)).map((a) => {
+export const alertFacet: Facet = (p, { dir }) =>
+  p.environments.flatMap((env) =>
+    env.alerts.map((a) => {
       const fields: Record<string, ReviewField> = {
         severity: { kind: 'severity', value: severityRank(a.severity), display: a.severity },
         for: duration(a.for),
@@ -70,15 +72,15 @@ export const alertFacet: Facet = (c) =>
         // The threshold is part of the expression: compare the rest only.
         fields.expression.value = a.expr.replace(/ [<>] [-0-9.e]+$/, '');
       }
-      const file = path.relative(c.dir, path.resolve(a.definedIn)).split(path.sep).join('/');
+      const file = path.relative(dir, path.resolve(a.definedIn)).split(path.sep).join('/');
       return { kind: 'alert', name: a.name, environment: env.name, file, fields };
     }),
   );
 
 /** SLOs: objective, window, and the burn rate and windows of each burn alert. */
-export const sloFacet: Facet = (c) =>
-  c.catalog.environments.flatMap((env) =>
-    c.slos.slos.map((slo) => {
+export const sloFacet: Facet = (p) =>
+  p.environments.flatMap((env) =>
+    env.slos.map((slo) => {
       const fields: Record<string, ReviewField> = {
         objective: { kind: 'objective', value: slo.objective, display: `${slo.objective}%` },
         window: { kind: 'plain', value: seconds(slo.window), display: slo.window },
@@ -100,12 +102,12 @@ const routing = (display: string): ReviewField => ({ kind: 'routing', value: dis
  * Escalation per environment and severity: where it goes, urgency, each level's delay, the acknowledgement
  * timeout; plus the rotation — and who is on call now, since a roster edit can change this week's primary.
  */
-export const escalationFacet: Facet = (c, { at }) => {
-  if (!c.oncall) return [];
-  const r = resolveOnCall(c);
+export const escalationFacet: Facet = (p, { at }) => {
+  const r = p.onCall;
+  if (!r) return [];
   const now = onCallAt(r, at);
-  return c.catalog.environments.flatMap((env) => {
-    const e = onCallEnvironment(r, env.name);
+  return p.environments.flatMap((env) => {
+    const e = env.onCall!.environment;
     const items: ReviewItem[] = r.severities.map((s) => {
       const fields: Record<string, ReviewField> = {
         destination: routing(e.destination[s.severity] === 'pagerduty' ? 'PagerDuty' : `Slack ${r.slack.alerts}`),
@@ -134,11 +136,11 @@ export const escalationFacet: Facet = (c, { at }) => {
 };
 
 /** Alertmanager routes per environment and severity: receiver and notification timings. */
-export const routeFacet: Facet = (c) => {
-  if (!c.oncall) return [];
-  const r = resolveOnCall(c);
-  return c.catalog.environments.flatMap((env) => {
-    const e = onCallEnvironment(r, env.name);
+export const routeFacet: Facet = (p) => {
+  const r = p.onCall;
+  if (!r) return [];
+  return p.environments.flatMap((env) => {
+    const e = env.onCall!.environment;
     return r.severities.map((s) => ({
       kind: 'route',
       name: s.severity,
@@ -154,9 +156,9 @@ export const routeFacet: Facet = (c) => {
 };
 
 /** CloudWatch guardrail alarms per environment: threshold in the catalog's unit, severity, evaluation, topic. */
-export const guardrailFacet: Facet = (c) =>
-  guardrailEnvironments(c).flatMap((env) => {
-    const plan = renderGuardrails(c, env);
+export const guardrailFacet: Facet = (p) =>
+  p.environments.flatMap(({ name: env, guardrails: plan }) => {
+    if (!plan) return [];
     const alarms = [...(plan.rds?.alarms ?? []), ...(plan.elasticache?.alarms ?? []), ...(plan.s3?.alarms ?? [])];
     const items: ReviewItem[] = alarms.map((a) => ({
       kind: 'guardrail',
@@ -182,9 +184,9 @@ export const guardrailFacet: Facet = (c) =>
   });
 
 /** Synthetic checks per environment: what is requested and expected, how often, from where. */
-export const syntheticFacet: Facet = (c) =>
-  c.catalog.environments.flatMap((env) =>
-    resolveChecks(c, env.name).map((k) => ({
+export const syntheticFacet: Facet = (p) =>
+  p.environments.flatMap((env) =>
+    env.checks.map((k) => ({
       kind: 'synthetic check',
       name: k.name,
       environment: env.name,

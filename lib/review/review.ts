@@ -2,6 +2,7 @@
 import { loadCatalog } from '../catalog/load';
 import { CatalogError } from '../catalog/errors';
 import type { Catalog } from '../catalog/model';
+import { resolveCatalog } from '../plan/resolve';
 import { diffItems } from './diff';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -9,9 +10,10 @@ import { FACETS, FacetContext, ReviewItem } from './facets';
 import { catalogAtRef } from './git';
 import type { Review } from './report';
 
-/** Every reviewable item of a catalog, as of the instant `ctx.at`. */
+/** Every reviewable item of a catalog's plan, as of the instant `ctx.at`. */
 export function reviewItems(c: Catalog, ctx: FacetContext): ReviewItem[] {
-  return FACETS.flatMap((f) => f(c, ctx));
+  const plan = resolveCatalog(c);
+  return FACETS.flatMap((f) => f(plan, { ...ctx, dir: c.dir }));
 }
 
 /**

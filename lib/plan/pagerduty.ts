@@ -129,7 +129,7 @@ const LEVEL_NAMES: Record<OnCallLevel, string> = {
 };
 
 /** The PagerDuty plan of one environment. */
-export function renderPagerDuty(c: Catalog, environment: string): PagerDutyPlan {
+export function planPagerDuty(c: Catalog, environment: string): PagerDutyPlan {
   const r = resolveOnCall(c);
   const env = onCallEnvironment(r, environment);
   const sfx = env.nameSuffix;

@@ -128,7 +128,7 @@ export function guardrailEnvironments(c: Catalog): string[] {
 }
 
 /** The guardrails of one environment. Throws when the environment has none. */
-export function renderGuardrails(c: Catalog, environment: string): GuardrailsPlan {
+export function planGuardrails(c: Catalog, environment: string): GuardrailsPlan {
   const g = c.guardrails;
   const env = g?.environments[environment];
   if (!g || !env) throw new Error(`no guardrails for environment ${environment}`);

@@ -1,0 +1,67 @@
+/**
+ * The synthetic uptime checks (synthetics/uptime_checks.yml) of one environment, every default applied: what
+ * lib/render/synthetics.ts renders for Grafana Synthetic Monitoring and for the blackbox exporter.
+ */
+import type { Catalog } from '../catalog/model';
+import type { HttpMethod } from '../catalog/schema-synthetics';
+import { seconds } from '../duration';
+
+/** One check, every default applied, for one environment. */
+export interface ResolvedCheck {
+  /** Check name: `job` label of its series, blackbox module name. */
+  name: string;
+  description: string;
+  service: string;
+  /** Full URL requested: base URL of the environment + path. */
+  url: string;
+  path: string;
+  method: HttpMethod;
+  validStatusCodes: number[];
+  /** The body must match this RE2 regex, when set. */
+  bodyRegex?: string;
+  /** Period between runs, as written (`1m`) and in seconds. */
+  frequency: string;
+  frequencySeconds: number;
+  /** Maximum run time, as written (`5s`) and in seconds. */
+  timeout: string;
+  timeoutSeconds: number;
+  /** Probe location names. */
+  probes: string[];
+}
+
+/**
+ * The checks of one environment. `baseUrl` replaces the environment's base URL (end-to-end tests point the checks
+ * at a local server). Empty when the catalog has no synthetics file.
+ */
+export function resolveChecks(c: Catalog, environment: string, baseUrl?: string): ResolvedCheck[] {
+  const s = c.synthetics;
+  if (!s) return [];
+  const base = (baseUrl ?? s.base_urls[environment])?.replace(/\/+$/, '');
+  if (!base) throw new Error(`synthetics: no base URL for environment ${environment}`);
+  return s.checks.map((chk) => {
+    const frequency = chk.frequency ?? s.defaults.frequency;
+    const timeout = chk.timeout ?? s.defaults.timeout;
+    return {
+      name: chk.name,
+      description: chk.description,
+      service: chk.service,
+      url: `${base}${chk.path}`,
+      path: chk.path,
+      method: chk.method ?? s.defaults.method,
+      validStatusCodes: [...(chk.valid_status_codes ?? s.defaults.valid_status_codes)],
+      ...(chk.body_regex !== undefined ? { bodyRegex: chk.body_regex } : {}),
+      frequency,
+      frequencySeconds: seconds(frequency),
+      timeout,
+      timeoutSeconds: seconds(timeout),
+      probes: [...(chk.probes ?? s.defaults.probes)],
+    };
+  });
+}
+
+
+/** The checks pointed at another base URL (end-to-end tests point them at a local server). */
+export function withBaseUrl(checks: readonly ResolvedCheck[], baseUrl: string): ResolvedCheck[] {
+  const base = baseUrl.replace(/\/+$/, '');
+  return checks.map((k) => ({ ...k, url: `${base}${k.path}`, validStatusCodes: [...k.validStatusCodes], probes: [...k.probes] }));
+}
