@@ -2,7 +2,8 @@
  * End to end: the real `prometheus-blackbox-exporter` (Debian, 0.23) runs the exported synthetic checks
  * (npm run export: <env>/synthetics/blackbox.yml + targets.yml, base URL pointed at a local stub) against a
  * local stub of DeltaCrown serving the four endpoints — healthy, then with one endpoint answering 503, one a
- * wrong body, and one too slowly — and `probe_success` of each check says which.
+ * wrong body, and one too slowly — and `probe_success` of each check says which. A check that sends a body (the
+ * upload smoke test: POST, headers, body) runs against a stub that answers only when it receives exactly that.
  */
 import * as fs from 'fs';
 import * as http from 'http';
@@ -14,6 +15,7 @@ import { loadCatalog } from '../lib/catalog/load';
 import { renderExport, writeFiles } from '../lib/export';
 import { seconds } from '../lib/duration';
 import { requireBinary, FIXTURE_ALERTS, tempDir } from './helpers';
+import { POST_CHECK, catalogWithPostCheck } from './helpers-synthetics';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
 const ENV = 'production';
@@ -193,5 +195,114 @@ describe('blackbox_exporter runs the exported synthetic checks', () => {
   it('recovers when DeltaCrown does', async () => {
     answers = { ...HEALTHY };
     expect(success(await probeAll())).toEqual({ '/health': 1, '/api/transactions': 1, '/api/shop/items': 1, '/api/moderation/enforcement/ping': 1 });
+  });
+});
+
+describe('blackbox_exporter sends the request of a check with a body (the upload smoke test)', () => {
+  const post = loadCatalog(catalogWithPostCheck());
+  /** What the smoke endpoint received, per request. */
+  const received: { method: string; path: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
+  /** How the application's storage behaves: ok, S3 failing, or the object left behind (not deleted). */
+  let storage: 'ok' | 's3-down' | 'not-deleted' = 'ok';
+  let server: http.Server;
+  let port: number;
+  let smoke: ChildProcess | undefined;
+  let smokePort: number;
+  let smokeLog = '';
+  let target: string;
+
+  beforeAll(async () => {
+    const bin = requireBinary('prometheus-blackbox-exporter', 'prometheus-blackbox-exporter');
+    // The smoke endpoint as the application implements it (synthetics/uptime_checks.yml): a POST with a
+    // text/plain body is stored, read back and deleted; anything else is refused.
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push({ method: req.method ?? '', path: new URL(req.url ?? '/', 'http://stub').pathname, headers: req.headers, body });
+        const answer = (status: number, json: object) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(json));
+        };
+        if (req.method !== 'POST') return answer(405, { status: 'error', error: 'method not allowed' });
+        if (req.headers['content-type'] !== POST_CHECK.contentType || body !== POST_CHECK.body) return answer(400, { status: 'error', error: 'unexpected body' });
+        if (storage === 's3-down') return answer(503, { status: 'error', step: 'put' });
+        answer(200, { status: 'ok', stored: true, deleted: storage === 'ok' });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as net.AddressInfo).port;
+    const out = tempDir('deltacrown-blackbox-post-');
+    writeFiles(renderExport(post, { environments: [ENV], syntheticsBaseUrl: `http://localhost:${port}` }), out);
+    const t = parse(fs.readFileSync(path.join(out, ENV, 'synthetics', 'targets.yml'), 'utf8')) as typeof targets;
+    target = t.find((x) => x.labels.job === POST_CHECK.name)!.targets[0];
+    smokePort = await freePort();
+    smoke = spawn(bin, [`--config.file=${path.join(out, ENV, 'synthetics', 'blackbox.yml')}`, `--web.listen-address=127.0.0.1:${smokePort}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    smoke.stdout!.on('data', (d) => (smokeLog += d));
+    smoke.stderr!.on('data', (d) => (smokeLog += d));
+    const until = Date.now() + 15000;
+    for (;;) {
+      try {
+        if ((await get(`http://127.0.0.1:${smokePort}/-/healthy`)).status === 200) break;
+      } catch {
+        // not listening yet
+      }
+      if (smoke.exitCode !== null) throw new Error(`blackbox exporter exited (${smoke.exitCode}):\n${smokeLog}`);
+      if (Date.now() > until) throw new Error(`blackbox exporter not ready:\n${smokeLog}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }, 30000);
+
+  afterAll(async () => {
+    if (smoke && smoke.exitCode === null) {
+      const exited = new Promise((r) => smoke!.once('exit', r));
+      smoke.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      if (smoke.exitCode === null) smoke.kill('SIGKILL');
+    }
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+
+  /** Probes the POST check's module through the exporter; probe_success and the status code it saw. */
+  async function probeSmoke(): Promise<Record<string, number>> {
+    const res = await get(`http://127.0.0.1:${smokePort}/probe?module=${encodeURIComponent(POST_CHECK.name)}&target=${encodeURIComponent(target)}`);
+    expect(res.status).toBe(200);
+    const metrics: Record<string, number> = {};
+    for (const line of res.body.split('\n')) {
+      const m = /^([a-z_]+)(?:\{[^}]*\})? (\S+)$/.exec(line);
+      if (m && !(m[1] in metrics)) metrics[m[1]] = Number(m[2]);
+    }
+    return metrics;
+  }
+
+  it('POSTs the catalog body with its Content-Type and headers, and succeeds when the upload is stored and deleted', async () => {
+    storage = 'ok';
+    received.length = 0;
+    const r = await probeSmoke();
+    expect({ success: r.probe_success, status: r.probe_http_status_code }).toEqual({ success: 1, status: 200 });
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({ method: 'POST', path: POST_CHECK.path, body: POST_CHECK.body });
+    expect(received[0].headers).toMatchObject({
+      'content-type': POST_CHECK.contentType,
+      'x-deltacrown-synthetic': POST_CHECK.marker,
+      'content-length': String(Buffer.byteLength(POST_CHECK.body)),
+    });
+  });
+
+  it('fails while S3 fails the upload (503)', async () => {
+    storage = 's3-down';
+    const r = await probeSmoke();
+    expect({ success: r.probe_success, status: r.probe_http_status_code }).toEqual({ success: 0, status: 503 });
+  });
+
+  it('fails when the application answers 200 but left the object behind (body regex)', async () => {
+    storage = 'not-deleted';
+    const r = await probeSmoke();
+    expect({ success: r.probe_success, status: r.probe_http_status_code, regex: r.probe_failed_due_to_regex }).toEqual({ success: 0, status: 200, regex: 1 });
+  });
+
+  it('recovers with S3', async () => {
+    storage = 'ok';
+    expect((await probeSmoke()).probe_success).toBe(1);
   });
 });

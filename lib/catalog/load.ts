@@ -116,6 +116,7 @@ function assemble(root: string, parsed: Partial<Record<CatalogFileKind, { source
   const oncall = one('oncall');
   const synthetics = one('synthetics');
   const dashboards = one('dashboards');
+  const featureFlags = one('feature_flags');
   return {
     dir: root,
     catalog: main.data as Catalog['catalog'],
@@ -126,6 +127,7 @@ function assemble(root: string, parsed: Partial<Record<CatalogFileKind, { source
     oncall: oncall?.data as Catalog['oncall'],
     synthetics: synthetics?.data as Catalog['synthetics'],
     dashboards: dashboards?.data as Catalog['dashboards'],
+    featureFlags: featureFlags?.data as Catalog['featureFlags'],
     sources: {
       catalog: main.source,
       metrics: metrics.source,
@@ -134,6 +136,7 @@ function assemble(root: string, parsed: Partial<Record<CatalogFileKind, { source
       oncall: oncall?.source,
       synthetics: synthetics?.source,
       dashboards: dashboards?.source,
+      featureFlags: featureFlags?.source,
     },
   };
 }

@@ -14,6 +14,7 @@ import { guardrailEnvironments, renderGuardrails, AlarmPlan, TopicPlan } from '.
 import { levelName } from './pagerduty';
 import { humanCondition } from './humanize';
 import { dashboardUrl } from '../catalog/dashboards';
+import { expectedFlags } from '../catalog/feature-flags';
 
 const BEGIN = (name: string) => `<!-- begin generated:${name} -->`;
 const END = (name: string) => `<!-- end generated:${name} -->`;
@@ -186,6 +187,20 @@ function sectionEscalationRegion(c: Catalog, r: ResolvedOnCall, first: string, a
   return lines.join('\n');
 }
 
+/** The feature flags' expected values per environment (feature_flags.yml), as the drift alerts compare them. */
+function featureFlagsRegion(c: Catalog, envs: string[]): string {
+  const byEnv = envs.map((e) => expectedFlags(c, e));
+  const lines = [`| Flag | ${envs.map((e) => `Expected in ${e}`).join(' | ')} | What it switches |`, `|---|${envs.map(() => '---|').join('')}---|`];
+  byEnv[0].forEach((f, i) => {
+    const values = byEnv.map((flags) => {
+      const v = flags[i].expected;
+      return typeof v === 'boolean' ? `\`${v}\`` : 'any (not watched)';
+    });
+    lines.push(`| \`${f.name}\` | ${values.join(' | ')} | ${f.description.replace(/\|/g, '\\|').replace(/\s+/g, ' ')} |`);
+  });
+  return lines.join('\n');
+}
+
 /** Region name → content, for every region the catalog generates. */
 export function renderRunbookRegions(c: Catalog): Map<string, string> {
   const out = new Map<string, string>();
@@ -208,6 +223,7 @@ export function renderRunbookRegions(c: Catalog): Map<string, string> {
       }).join('\n'),
     );
   }
+  if (c.featureFlags) out.set('feature-flags', featureFlagsRegion(c, envs));
   const anchors = [...new Set(runbookReferences(c).map((x) => x.anchor))];
   for (const anchor of anchors) {
     const alerts = byEnv[first].filter((a) => a.runbookAnchor === anchor);

@@ -4,8 +4,9 @@
  *
  * - Grafana Synthetic Monitoring: plain check specs the Grafana stack turns into
  *   `grafana_synthetic_monitoring_check` resources (probe names resolved to ids there, at plan time);
- * - blackbox_exporter 0.23: one `http` module per check (method, accepted status codes, body regex, timeout,
- *   IPv4 only) and a Prometheus file_sd target list (`job` = check name, `__param_module` = its module).
+ * - blackbox_exporter 0.23: one `http` module per check (method, request headers and body, accepted status codes,
+ *   body regex, timeout, IPv4 only) and a Prometheus file_sd target list (`job` = check name, `__param_module` = its
+ *   module).
  *
  * Pure functions from the catalog to plain data; no cdktf here.
  */
@@ -23,8 +24,12 @@ export interface ResolvedCheck {
   url: string;
   path: string;
   method: HttpMethod;
+  /** Request headers, name → value, when the check sends any (a body's Content-Type). */
+  headers?: Record<string, string>;
+  /** Request body, when the check sends one (POST, PUT). */
+  body?: string;
   validStatusCodes: number[];
-  /** The body must match this RE2 regex, when set. */
+  /** The response body must match this RE2 regex, when set. */
   bodyRegex?: string;
   /** Period between runs, as written (`1m`) and in seconds. */
   frequency: string;
@@ -55,6 +60,8 @@ export function resolveChecks(c: Catalog, environment: string, baseUrl?: string)
       url: `${base}${chk.path}`,
       path: chk.path,
       method: chk.method ?? s.defaults.method,
+      ...(chk.headers !== undefined ? { headers: { ...chk.headers } } : {}),
+      ...(chk.body !== undefined ? { body: chk.body } : {}),
       validStatusCodes: [...(chk.valid_status_codes ?? s.defaults.valid_status_codes)],
       ...(chk.body_regex !== undefined ? { bodyRegex: chk.body_regex } : {}),
       frequency,
@@ -84,6 +91,10 @@ export interface SmCheckSpec {
   labels: Record<string, string>;
   http: {
     method: HttpMethod;
+    /** Request headers, each `Name: value` (the provider's `headers`, a set of strings). */
+    headers?: string[];
+    /** Request body (the provider's `body`). */
+    body?: string;
     validStatusCodes: number[];
     failIfBodyNotMatchesRegexp?: string[];
     failIfNotSsl: boolean;
@@ -102,6 +113,8 @@ export function renderSmChecks(checks: readonly ResolvedCheck[], environment: st
     labels: { environment, service: chk.service },
     http: {
       method: chk.method,
+      ...(chk.headers !== undefined ? { headers: Object.entries(chk.headers).map(([k, v]) => `${k}: ${v}`) } : {}),
+      ...(chk.body !== undefined ? { body: chk.body } : {}),
       validStatusCodes: chk.validStatusCodes,
       ...(chk.bodyRegex !== undefined ? { failIfBodyNotMatchesRegexp: [chk.bodyRegex] } : {}),
       // An https check answered over plain HTTP (a downgrade redirect) fails.
@@ -122,6 +135,10 @@ export interface BlackboxModule {
   timeout: string;
   http: {
     method: HttpMethod;
+    /** Request headers, name → value. */
+    headers?: Record<string, string>;
+    /** Request body. */
+    body?: string;
     valid_status_codes: number[];
     fail_if_body_not_matches_regexp?: string[];
     fail_if_not_ssl?: boolean;
@@ -143,6 +160,8 @@ export function renderBlackboxConfig(checks: readonly ResolvedCheck[]): Blackbox
       timeout: chk.timeout,
       http: {
         method: chk.method,
+        ...(chk.headers !== undefined ? { headers: { ...chk.headers } } : {}),
+        ...(chk.body !== undefined ? { body: chk.body } : {}),
         valid_status_codes: chk.validStatusCodes,
         ...(chk.bodyRegex !== undefined ? { fail_if_body_not_matches_regexp: [chk.bodyRegex] } : {}),
         ...(chk.url.startsWith('https://') ? { fail_if_not_ssl: true } : {}),
