@@ -33,9 +33,7 @@ let answers: Record<string, Answer> = { ...HEALTHY };
 const requests: { method: string; path: string; remote: string }[] = [];
 let stub: http.Server;
 let stubPort: number;
-let exporter: ChildProcess | undefined;
-let exporterPort: number;
-let exporterLog = '';
+let exporter: Exporter | undefined;
 let targets: { targets: string[]; labels: { job: string; __param_module: string } }[];
 let configFile: string;
 
@@ -62,23 +60,46 @@ function get(url: string): Promise<{ status: number; body: string }> {
   });
 }
 
-async function waitReady(url: string, ms: number): Promise<void> {
+/** A running blackbox exporter on loopback, and what it logged. */
+interface Exporter {
+  child: ChildProcess;
+  port: number;
+  log: () => string;
+}
+
+/** Starts the real blackbox exporter with `configFile` and waits until it answers /-/healthy. */
+async function startExporter(configFile: string, ms = 15000): Promise<Exporter> {
+  const bin = requireBinary('prometheus-blackbox-exporter', 'prometheus-blackbox-exporter');
+  const port = await freePort();
+  let log = '';
+  const child = spawn(bin, [`--config.file=${configFile}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d) => (log += d));
+  child.stderr!.on('data', (d) => (log += d));
   const until = Date.now() + ms;
   for (;;) {
     try {
-      if ((await get(url)).status === 200) return;
+      if ((await get(`http://127.0.0.1:${port}/-/healthy`)).status === 200) return { child, port, log: () => log };
     } catch {
       // not listening yet
     }
-    if (exporter?.exitCode !== null && exporter?.exitCode !== undefined) throw new Error(`blackbox exporter exited (${exporter.exitCode}):\n${exporterLog}`);
-    if (Date.now() > until) throw new Error(`blackbox exporter not ready after ${ms} ms:\n${exporterLog}`);
+    if (child.exitCode !== null) throw new Error(`blackbox exporter exited (${child.exitCode}):\n${log}`);
+    if (Date.now() > until) throw new Error(`blackbox exporter not ready after ${ms} ms:\n${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-/** Probes one check through the exporter; returns its metrics (name → value). */
-async function probe(module: string, target: string): Promise<Record<string, number>> {
-  const res = await get(`http://127.0.0.1:${exporterPort}/probe?module=${encodeURIComponent(module)}&target=${encodeURIComponent(target)}`);
+/** Stops an exporter this file started (SIGTERM, then SIGKILL after 3 s). */
+async function stopExporter(e: Exporter | undefined): Promise<void> {
+  if (!e || e.child.exitCode !== null) return;
+  const exited = new Promise((r) => e.child.once('exit', r));
+  e.child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+  if (e.child.exitCode === null) e.child.kill('SIGKILL');
+}
+
+/** Probes one check through an exporter (default: the file's); returns its metrics (name → value). */
+async function probe(module: string, target: string, via: Exporter | undefined = exporter): Promise<Record<string, number>> {
+  const res = await get(`http://127.0.0.1:${via!.port}/probe?module=${encodeURIComponent(module)}&target=${encodeURIComponent(target)}`);
   expect(res.status).toBe(200);
   const metrics: Record<string, number> = {};
   for (const line of res.body.split('\n')) {
@@ -102,7 +123,6 @@ async function probeAll(): Promise<Record<string, Record<string, number>>> {
 const success = (r: Record<string, Record<string, number>>) => Object.fromEntries(Object.entries(r).map(([p, m]) => [p, m.probe_success]));
 
 beforeAll(async () => {
-  const bin = requireBinary('prometheus-blackbox-exporter', 'prometheus-blackbox-exporter');
   stub = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://stub');
     requests.push({ method: req.method ?? '', path: url.pathname, remote: req.socket.remoteAddress ?? '' });
@@ -122,20 +142,11 @@ beforeAll(async () => {
   configFile = path.join(out, ENV, 'synthetics', 'blackbox.yml');
   targets = parse(fs.readFileSync(path.join(out, ENV, 'synthetics', 'targets.yml'), 'utf8'));
 
-  exporterPort = await freePort();
-  exporter = spawn(bin, [`--config.file=${configFile}`, `--web.listen-address=127.0.0.1:${exporterPort}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  exporter.stdout!.on('data', (d) => (exporterLog += d));
-  exporter.stderr!.on('data', (d) => (exporterLog += d));
-  await waitReady(`http://127.0.0.1:${exporterPort}/-/healthy`, 15000);
+  exporter = await startExporter(configFile);
 }, 30000);
 
 afterAll(async () => {
-  if (exporter && exporter.exitCode === null) {
-    const exited = new Promise((r) => exporter!.once('exit', r));
-    exporter.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-    if (exporter.exitCode === null) exporter.kill('SIGKILL');
-  }
+  await stopExporter(exporter);
   await new Promise<void>((resolve) => (stub ? stub.close(() => resolve()) : resolve()));
 });
 
@@ -206,13 +217,10 @@ describe('blackbox_exporter sends the request of a check with a body (the upload
   let storage: 'ok' | 's3-down' | 'not-deleted' = 'ok';
   let server: http.Server;
   let port: number;
-  let smoke: ChildProcess | undefined;
-  let smokePort: number;
-  let smokeLog = '';
+  let smoke: Exporter | undefined;
   let target: string;
 
   beforeAll(async () => {
-    const bin = requireBinary('prometheus-blackbox-exporter', 'prometheus-blackbox-exporter');
     // The smoke endpoint as the application implements it (synthetics/uptime_checks.yml): a POST with a
     // text/plain body is stored, read back and deleted; anything else is refused.
     server = http.createServer((req, res) => {
@@ -236,44 +244,16 @@ describe('blackbox_exporter sends the request of a check with a body (the upload
     writeFiles(renderExport(post, { environments: [ENV], syntheticsBaseUrl: `http://localhost:${port}` }), out);
     const t = parse(fs.readFileSync(path.join(out, ENV, 'synthetics', 'targets.yml'), 'utf8')) as typeof targets;
     target = t.find((x) => x.labels.job === POST_CHECK.name)!.targets[0];
-    smokePort = await freePort();
-    smoke = spawn(bin, [`--config.file=${path.join(out, ENV, 'synthetics', 'blackbox.yml')}`, `--web.listen-address=127.0.0.1:${smokePort}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    smoke.stdout!.on('data', (d) => (smokeLog += d));
-    smoke.stderr!.on('data', (d) => (smokeLog += d));
-    const until = Date.now() + 15000;
-    for (;;) {
-      try {
-        if ((await get(`http://127.0.0.1:${smokePort}/-/healthy`)).status === 200) break;
-      } catch {
-        // not listening yet
-      }
-      if (smoke.exitCode !== null) throw new Error(`blackbox exporter exited (${smoke.exitCode}):\n${smokeLog}`);
-      if (Date.now() > until) throw new Error(`blackbox exporter not ready:\n${smokeLog}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    smoke = await startExporter(path.join(out, ENV, 'synthetics', 'blackbox.yml'));
   }, 30000);
 
   afterAll(async () => {
-    if (smoke && smoke.exitCode === null) {
-      const exited = new Promise((r) => smoke!.once('exit', r));
-      smoke.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-      if (smoke.exitCode === null) smoke.kill('SIGKILL');
-    }
+    await stopExporter(smoke);
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   });
 
-  /** Probes the POST check's module through the exporter; probe_success and the status code it saw. */
-  async function probeSmoke(): Promise<Record<string, number>> {
-    const res = await get(`http://127.0.0.1:${smokePort}/probe?module=${encodeURIComponent(POST_CHECK.name)}&target=${encodeURIComponent(target)}`);
-    expect(res.status).toBe(200);
-    const metrics: Record<string, number> = {};
-    for (const line of res.body.split('\n')) {
-      const m = /^([a-z_]+)(?:\{[^}]*\})? (\S+)$/.exec(line);
-      if (m && !(m[1] in metrics)) metrics[m[1]] = Number(m[2]);
-    }
-    return metrics;
-  }
+  /** Probes the POST check's module through its exporter. */
+  const probeSmoke = () => probe(POST_CHECK.name, target, smoke);
 
   it('POSTs the catalog body with its Content-Type and headers, and succeeds when the upload is stored and deleted', async () => {
     storage = 'ok';

@@ -10,110 +10,15 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { parse } from 'yaml';
 import { loadCatalog } from '../lib/catalog/load';
+import type { Catalog } from '../lib/catalog/model';
 import { formatIssue } from '../lib/catalog/errors';
 import { resolveEnvironment } from '../lib/catalog/resolve';
 import { FEATURE_FLAG_EXPECTED, featureFlagRecords } from '../lib/catalog/feature-flags';
 import { renderExport, writeFiles } from '../lib/export';
 import { renderRunbookRegions } from '../lib/render/runbook';
+import { renderDashboards } from '../lib/render/dashboards';
 import { catalogIssues, copyCatalog, edit, positionOf, requireBinary, tempDir } from './helpers';
-
-const FLAGS = `# yaml-language-server: $schema=./schemas/feature_flags.schema.json
-flags:
-  - name: CACHE_ENABLED
-    description: The cache.
-    expected: true
-  - name: BETA_ENABLED
-    description: A beta feature, tried out in staging.
-    expected: { production: false, staging: any }
-`;
-
-/** A flag series of one replica: `deltacrown_feature_flag_enabled{…}` with `values`. */
-const flag = (name: string, values: string, pod = 'deltacrown-api-a') => ({ series: `deltacrown_feature_flag_enabled{service="deltacrown-api", flag="${name}", pod="${pod}"}`, values });
-const serving = { series: 'http_requests_total{service="deltacrown-api", code="200"}', values: '0+100x15' };
-const yamlSeries = (s: { series: string; values: string }[]) => s.map((x) => `                - { series: '${x.series}', values: '${x.values}' }`).join('\n');
-
-const RULES = `# yaml-language-server: $schema=../schemas/rules.schema.json
-group: deltacrown-feature-flags
-families:
-  - family: feature-flag-drift
-    title: Feature flag drift
-    runbook: feature-flag-drift
-    service: deltacrown-api
-    for: 5m
-    summary: "Feature flag {{ $labels.flag }} is not {{ $labels.expected }}"
-    description: "{{ $value }} replica(s) run {{ $labels.flag }} different from {{ $labels.expected }}."
-    alerts:
-      - name: DeltaCrownFeatureFlagDrift
-        severity: warning
-        expr: |
-          count by (flag, expected) (
-            deltacrown_feature_flag_enabled{service=~"{{.services}}"}
-              != on (flag) group_left (expected) ${FEATURE_FLAG_EXPECTED}
-          )
-        examples:
-          fires:
-            - description: one replica of two runs CACHE_ENABLED off
-              series:
-${yamlSeries([flag('CACHE_ENABLED', '1x15'), flag('CACHE_ENABLED', '1x3 0x11', 'deltacrown-api-b')])}
-              at: 10m
-              labels: { flag: CACHE_ENABLED, expected: 'true' }
-            - description: BETA_ENABLED on in production
-              environments: [production]
-              series:
-${yamlSeries([flag('BETA_ENABLED', '1x15')])}
-              at: 10m
-              labels: { flag: BETA_ENABLED, expected: 'false' }
-          quiet:
-            - description: every flag as expected
-              series:
-${yamlSeries([flag('CACHE_ENABLED', '1x15'), flag('BETA_ENABLED', '0x15')])}
-              at: 10m
-            - description: BETA_ENABLED on in staging (free there)
-              environments: [staging]
-              series:
-${yamlSeries([flag('BETA_ENABLED', '1x15')])}
-              at: 10m
-      - name: DeltaCrownFeatureFlagMissing
-        severity: warning
-        expr: |
-          (${FEATURE_FLAG_EXPECTED} unless on (flag) deltacrown_feature_flag_enabled{service=~"{{.services}}"})
-            and on () count(http_requests_total{service=~"{{.services}}"})
-        examples:
-          fires:
-            - description: CACHE_ENABLED stops being reported at 4m while the API serves
-              series:
-${yamlSeries([serving, flag('CACHE_ENABLED', '1x3 stale'), flag('BETA_ENABLED', '0x15')])}
-              at: 10m
-              labels: { flag: CACHE_ENABLED, expected: 'true' }
-          quiet:
-            - description: BETA_ENABLED never reported in staging (not watched there)
-              environments: [staging]
-              series:
-${yamlSeries([serving, flag('CACHE_ENABLED', '1x15')])}
-              at: 10m
-            - description: the API is gone (no series at all)
-              series:
-${yamlSeries([{ ...serving, values: '0+100x3 stale' }, flag('CACHE_ENABLED', '1x3 stale'), flag('BETA_ENABLED', '0x3 stale')])}
-              at: 10m
-`;
-
-const SECTION = `
-## Feature flag drift
-
-### Symptoms
-A flag differs from its expected value.
-`;
-
-/** A fixture copy with the test's flags, their alert family and its runbook section; returns its `alerts/`. */
-function catalogWithFlags(): string {
-  const dir = copyCatalog();
-  // The gauge the application exposes, in the metric contract (the fixture predates it).
-  fs.appendFileSync(path.join(dir, 'metrics.yml'), '  deltacrown_feature_flag_enabled:\n    type: gauge\n    labels: [service, flag]\n    source: deltacrown-api\n');
-  fs.writeFileSync(path.join(dir, 'feature_flags.yml'), FLAGS);
-  fs.writeFileSync(path.join(dir, 'rules', 'feature-flags.yml'), RULES);
-  fs.appendFileSync(path.join(dir, '..', 'docs', 'runbook.md'), SECTION);
-  return dir;
-}
+import { catalogWithFlags } from './helpers-flags';
 
 const loadErrors = (dir: string): string[] => catalogIssues(dir).map(formatIssue);
 
@@ -144,45 +49,49 @@ describe('expected flag values as recording rules', () => {
     expect(featureFlagRecords(plain, 'production')).toEqual([]);
   });
 
-  it('promtool passes every example in both environments; environment-bound examples are exported only there', () => {
-    const bin = requireBinary('promtool', 'prometheus');
+  /**
+   * The flag examples of `env` as the export writes them, run by promtool against the flag rule group alone (the
+   * fixture's other examples run in prometheus-rules.test.ts): the tests and promtool's verdict.
+   */
+  function promtoolFlags(catalog: Catalog, env: string): { tests: { promql_expr_test?: { exp_samples: unknown }[] }[]; status: number | null; output: string } {
     const out = tempDir('deltacrown-flags-');
-    writeFiles(renderExport(c), out);
-    for (const env of ['production', 'staging']) {
-      const dir = path.join(out, env, 'prometheus', 'tests');
-      const rules = parse(fs.readFileSync(path.join(out, env, 'prometheus', 'rules.yml'), 'utf8'));
-      const flagsGroup = rules.groups.find((g: { name: string }) => g.name === 'deltacrown-feature-flags');
-      const doc = parse(fs.readFileSync(path.join(dir, 'every-1m.test.yml'), 'utf8'));
-      // Only the flag examples (the fixture's other examples run in prometheus-rules.test.ts).
-      doc.rule_files = ['flags.rules.yml'];
-      doc.tests = doc.tests.filter((t: object) => JSON.stringify(t).includes('DeltaCrownFeatureFlag'));
-      fs.writeFileSync(path.join(dir, 'flags.rules.yml'), JSON.stringify({ groups: [flagsGroup] }));
-      fs.writeFileSync(path.join(dir, 'flags.test.yml'), JSON.stringify(doc));
-      expect(doc.tests).toHaveLength(env === 'production' ? 5 : 6);
-      // BETA_ENABLED fires in production only: its firing example is not in staging's tests.
-      const firing = JSON.stringify(doc.tests.flatMap((t: { promql_expr_test?: { exp_samples: unknown }[] }) => (t.promql_expr_test ?? []).map((e) => e.exp_samples)));
-      expect({ env, betaFires: firing.includes('flag=\\"BETA_ENABLED\\"') }).toEqual({ env, betaFires: env === 'production' });
-      const r = spawnSync(bin, ['test', 'rules', 'flags.test.yml'], { cwd: dir, encoding: 'utf8' });
-      expect({ env, status: r.status, output: r.status === 0 ? '' : r.stdout + r.stderr }).toEqual({ env, status: 0, output: '' });
-    }
+    writeFiles(renderExport(catalog, { environments: [env] }), out);
+    const dir = path.join(out, env, 'prometheus', 'tests');
+    const rules = parse(fs.readFileSync(path.join(out, env, 'prometheus', 'rules.yml'), 'utf8'));
+    const doc = parse(fs.readFileSync(path.join(dir, 'every-1m.test.yml'), 'utf8'));
+    doc.rule_files = ['flags.rules.yml'];
+    doc.tests = doc.tests.filter((t: object) => JSON.stringify(t).includes('DeltaCrownFeatureFlag'));
+    fs.writeFileSync(path.join(dir, 'flags.rules.yml'), JSON.stringify({ groups: rules.groups.filter((g: { name: string }) => g.name === 'deltacrown-feature-flags') }));
+    fs.writeFileSync(path.join(dir, 'flags.test.yml'), JSON.stringify(doc));
+    const r = spawnSync(requireBinary('promtool', 'prometheus'), ['test', 'rules', 'flags.test.yml'], { cwd: dir, encoding: 'utf8' });
+    return { tests: doc.tests, status: r.status, output: r.stdout + r.stderr };
+  }
+
+  it.each(['production', 'staging'])('%s: promtool passes every flag example; an environment-bound example is exported only there', (env) => {
+    const r = promtoolFlags(c, env);
+    expect(r.tests).toHaveLength(env === 'production' ? 5 : 6);
+    // BETA_ENABLED fires in production only: its firing example is not among staging's tests.
+    const firing = JSON.stringify(r.tests.flatMap((t) => (t.promql_expr_test ?? []).map((e) => e.exp_samples)));
+    expect({ env, betaFires: firing.includes('flag=\\"BETA_ENABLED\\"') }).toEqual({ env, betaFires: env === 'production' });
+    expect({ env, status: r.status, output: r.status === 0 ? '' : r.output }).toEqual({ env, status: 0, output: '' });
   });
 
   it('the examples are real: with BETA_ENABLED expected off in staging too, its staging example fails', () => {
     const dir = catalogWithFlags();
     edit(dir, 'feature_flags.yml', '{ production: false, staging: any }', 'false');
-    const bin = requireBinary('promtool', 'prometheus');
-    const out = tempDir('deltacrown-flags-');
-    writeFiles(renderExport(loadCatalog(dir), { environments: ['staging'] }), out);
-    const tests = path.join(out, 'staging', 'prometheus', 'tests');
-    const rules = parse(fs.readFileSync(path.join(out, 'staging', 'prometheus', 'rules.yml'), 'utf8'));
-    const doc = parse(fs.readFileSync(path.join(tests, 'every-1m.test.yml'), 'utf8'));
-    doc.rule_files = ['flags.rules.yml'];
-    doc.tests = doc.tests.filter((t: object) => JSON.stringify(t).includes('DeltaCrownFeatureFlag'));
-    fs.writeFileSync(path.join(tests, 'flags.rules.yml'), JSON.stringify({ groups: rules.groups.filter((g: { name: string }) => g.name === 'deltacrown-feature-flags') }));
-    fs.writeFileSync(path.join(tests, 'flags.test.yml'), JSON.stringify(doc));
-    const r = spawnSync(bin, ['test', 'rules', 'flags.test.yml'], { cwd: tests, encoding: 'utf8' });
+    const r = promtoolFlags(loadCatalog(dir), 'staging');
     expect(r.status).toBe(1);
-    expect(r.stdout + r.stderr).toMatch(/alertname: DeltaCrownFeatureFlagDrift[\s\S]*BETA_ENABLED/);
+    expect(r.output).toMatch(/alertname: DeltaCrownFeatureFlagDrift[\s\S]*BETA_ENABLED/);
+  });
+
+  it('the infrastructure dashboard draws, per flag, the replicas running it on and its expected value', () => {
+    const infra = renderDashboards(c, 'production').find((d) => d.kind === 'infrastructure')!;
+    const panels = JSON.parse(JSON.stringify(infra.model)).panels as { title?: string; targets?: { expr: string }[] }[];
+    const p = panels.find((x) => x.title?.startsWith('Feature flags'))!;
+    expect(p.targets!.map((t) => t.expr)).toEqual(['sum by (flag) (deltacrown_feature_flag_enabled{service=~"$service"})', FEATURE_FLAG_EXPECTED]);
+    // A catalog without the flags has no such panel.
+    const plain = renderDashboards(loadCatalog(copyCatalog()), 'production').find((d) => d.kind === 'infrastructure')!;
+    expect(JSON.stringify(plain.model)).not.toContain('Feature flags');
   });
 
   it('the runbook table states every flag’s expected value per environment, free ones as not watched', () => {

@@ -11,6 +11,7 @@ import { burnAlertsOf, severityRank } from '../catalog/model';
 import { onCallAt, onCallEnvironment, resolveOnCall } from '../catalog/resolve-oncall';
 import { guardrailEnvironments, renderGuardrails } from '../render/guardrails';
 import { resolveChecks } from '../render/synthetics';
+import { expectedFlags } from '../catalog/feature-flags';
 
 /**
  * How a change of a field is classified.
@@ -190,6 +191,8 @@ export const syntheticFacet: Facet = (c) =>
       environment: env.name,
       fields: {
         request: plain(`${k.method} ${k.url}`),
+        ...(k.headers ? { headers: plain(Object.entries(k.headers).map(([h, v]) => `${h}: ${v}`).join(', ')) } : {}),
+        ...(k.body !== undefined ? { 'request body': plain(k.body) } : {}),
         'status codes': plain(k.validStatusCodes.join(', ')),
         'body regex': plain(k.bodyRegex ?? '(none)'),
         frequency: { kind: 'delay', value: k.frequencySeconds, display: k.frequency },
@@ -199,5 +202,21 @@ export const syntheticFacet: Facet = (c) =>
     })),
   );
 
+/**
+ * Feature flags per environment: the value each must have (feature_flags.yml); `any` = not watched there. A change
+ * of expected value is a change of what alerts, so the reviewer sees it like a threshold.
+ */
+export const featureFlagFacet: Facet = (c) =>
+  c.featureFlags
+    ? c.catalog.environments.flatMap((env) =>
+        expectedFlags(c, env.name).map((f) => ({
+          kind: 'feature flag',
+          name: f.name,
+          environment: env.name,
+          fields: { expected: plain(typeof f.expected === 'boolean' ? String(f.expected) : 'any (not watched)') },
+        })),
+      )
+    : [];
+
 /** Every facet the review compares. */
-export const FACETS: Facet[] = [alertFacet, sloFacet, escalationFacet, routeFacet, guardrailFacet, syntheticFacet];
+export const FACETS: Facet[] = [alertFacet, sloFacet, escalationFacet, routeFacet, guardrailFacet, syntheticFacet, featureFlagFacet];
