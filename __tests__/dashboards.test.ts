@@ -232,6 +232,28 @@ describe('the live catalog’s dashboards draw the resolved thresholds (any vali
   });
 });
 
+describe('the live catalog’s dashboards query only what exists (any valid catalog)', () => {
+  const live = loadCatalog(LIVE_ALERTS);
+  it.each(live.catalog.environments.map((e) => e.name))('%s: every query is valid PromQL over the metric contract and the recording rules', (env) => {
+    const recorded = new Set(resolveEnvironment(live, env).groups.flatMap((g) => g.recordings.map((r) => r.record)));
+    const contract = live.metrics.metrics;
+    let n = 0;
+    for (const d of renderDashboards(resolve(live, env))) {
+      for (const expr of exprsOf(JSON.parse(JSON.stringify(d.model)))) {
+        const parsed = parsePromql(substitute(expr));
+        expect({ expr, error: parsed.error }).toEqual({ expr, error: undefined });
+        for (const sel of parsed.selectors) {
+          const base = sel.metric?.replace(/_(bucket|sum|count)$/, '');
+          const known = sel.metric === 'ALERTS' || recorded.has(sel.metric!) || contract[sel.metric!] !== undefined || contract[base!] !== undefined;
+          expect({ env, expr, metric: sel.metric, known }).toEqual({ env, expr, metric: sel.metric, known: true });
+        }
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(10);
+  });
+});
+
 describe('thresholds drawn on the panels', () => {
   it('SLO burn rate: the fast and slow burn thresholds of slos.yml, as lines', () => {
     const slo = catalog.slos.slos[0];

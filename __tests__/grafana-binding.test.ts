@@ -48,6 +48,7 @@ function fullStack() {
         failIfNotSsl: true,
         failIfSsl: false,
         headers: ['Accept: application/json'],
+        body: 'deltacrown synthetic check',
         ipVersion: 'V4',
         noFollowRedirects: false,
         cacheBustingQueryParamName: 'cb',
@@ -92,6 +93,7 @@ describe('Grafana binding', () => {
     expect(tf.provider.grafana[1]).toEqual({ alias: 'other' });
     const http = tf.resource.grafana_synthetic_monitoring_check.check.settings[0].http[0];
     expect(Object.keys(http).sort()).toEqual([
+      'body',
       'cache_busting_query_param_name',
       'fail_if_body_matches_regexp',
       'fail_if_body_not_matches_regexp',
@@ -176,6 +178,7 @@ describe('Grafana binding', () => {
     const hcl = Testing.synthHcl(stack);
     expect(hcl).toContain('resource "grafana_synthetic_monitoring_check" "check"');
     expect(hcl).toMatch(/settings \{\s*http \{\s*method = "GET"/);
+    expect(hcl).toContain('body = "deltacrown synthetic check"');
     expect(hcl).toContain('provider "grafana"');
     expect(hcl).toContain('data "grafana_synthetic_monitoring_probes" "probes"');
     expect(hcl).not.toContain('[object Object]');

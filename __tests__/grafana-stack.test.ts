@@ -7,6 +7,7 @@ import { resolveChecks } from '../lib/plan/synthetics';
 import { grafanaSchemaProblems } from './helpers-grafana';
 import { FIXTURE_ALERTS } from './helpers';
 import { resolveCatalog } from '../lib/plan/resolve';
+import { POST_CHECK, catalogWithPostCheck } from './helpers-synthetics';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
 const ENVS = catalog.catalog.environments.map((e) => e.name);
@@ -92,5 +93,35 @@ describe.each(ENVS)('deltacrown-%s-grafana', (env) => {
       expect(r.settings).toEqual([{ http: [expect.objectContaining({ method: c.method, valid_status_codes: c.validStatusCodes, ip_version: 'V4' })] }]);
     }
     expect(tf.data.grafana_synthetic_monitoring_probes.probes).toMatchObject({ filter_deprecated: true });
+  });
+});
+
+describe('a synthetic check that sends a body', () => {
+  const post = loadCatalog(catalogWithPostCheck());
+  const app = buildApp(resolveCatalog(post));
+  const tf = JSON.parse(Testing.synth(app.node.findChild('deltacrown-production-grafana') as GrafanaStack));
+  const check = Object.values<Record<string, any>>(tf.resource.grafana_synthetic_monitoring_check).find((c) => c.job === POST_CHECK.name)!;
+
+  it('synthesizes settings.http method, body and headers within the provider schema (body: string, headers: set of "Name: value")', () => {
+    expect(grafanaSchemaProblems(tf)).toEqual([]);
+    expect(check.settings).toEqual([
+      {
+        http: [
+          expect.objectContaining({
+            method: 'POST',
+            body: POST_CHECK.body,
+            headers: [`Content-Type: ${POST_CHECK.contentType}`, `X-DeltaCrown-Synthetic: ${POST_CHECK.marker}`],
+            valid_status_codes: [200],
+          }),
+        ],
+      },
+    ]);
+  });
+
+  it('leaves the GET checks without body and headers', () => {
+    for (const c of Object.values<Record<string, any>>(tf.resource.grafana_synthetic_monitoring_check).filter((x) => x.job !== POST_CHECK.name)) {
+      expect(c.settings[0].http[0].body).toBeUndefined();
+      expect(c.settings[0].http[0].headers).toBeUndefined();
+    }
   });
 });

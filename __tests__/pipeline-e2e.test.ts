@@ -14,6 +14,7 @@ import * as path from 'path';
 import { loadCatalog } from '../lib/catalog/load';
 import { allAlerts, resolveEnvironment, ResolvedAlert } from '../lib/catalog/resolve';
 import { renderExport, writeFiles, toYaml } from '../lib/export';
+import { expectedFlags } from '../lib/catalog/feature-flags';
 import { LIVE_ALERTS, requireBinary, tempDir } from './helpers';
 import { freePort, get, MetricsStub, Received, ReceiverStub, RunningProcess, startProcess, stopAll, waitFor } from './e2e/harness';
 
@@ -86,6 +87,12 @@ beforeAll(async () => {
   metrics.gauge('pg_up', {}, 1);
   metrics.gauge('kube_pod_status_phase', { namespace: 'deltacrown', pod: 'deltacrown-api-0', phase: 'Running' }, 1);
   for (const check of catalog.synthetics?.checks ?? []) metrics.gauge('probe_success', { job: check.name, instance: check.path, probe: 'e2e' }, 1);
+  // What the application exposes from its start (metrics.yml): its payment counters at 0, and every feature flag at the
+  // value production expects (the absence rules over them would page otherwise).
+  for (const service of catalog.catalog.services.map((s) => s.name)) {
+    metrics.rate('deltacrown_payment_attempts_total', { service, provider: 'e2e', outcome: 'succeeded' }, 0);
+    for (const f of expectedFlags(catalog, 'production')) metrics.gauge('deltacrown_feature_flag_enabled', { service, flag: f.name }, f.expected === true ? 1 : 0);
+  }
   fs.writeFileSync(
     path.join(promDir, 'prometheus.yml'),
     toYaml({

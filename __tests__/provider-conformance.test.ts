@@ -202,6 +202,16 @@ const CONFORMANCE: Record<string, Rule> = {
     between('timeout', 1000, 180000),
     (r) => (typeof r.timeout === 'number' && typeof r.frequency === 'number' && r.timeout >= r.frequency ? ['timeout must be shorter than frequency'] : []),
     oneOf('alert_sensitivity', ['none', 'low', 'medium', 'high']),
+    // makeCheck, http settings: Method sm.HttpMethod(sm.HttpMethod_value[method]) (a name outside the enum silently
+    // becomes 0, GET), Headers setToStringSlice(headers) passed as "Name: value" lines, Body the string as is.
+    (r) =>
+      [r.settings]
+        .flat()
+        .flatMap((st: Body) => [st?.http ?? []].flat())
+        .flatMap((h: Body) => [
+          ...oneOf('method', ['GET', 'CONNECT', 'DELETE', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'TRACE'])(h).map((p) => `settings.http.${p}`),
+          ...[h.headers ?? []].flat().filter((x: unknown) => !isRef(x) && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+: ?[^\r\n]*$/.test(String(x))).map((x: unknown) => `settings.http.headers: ${JSON.stringify(x)} is not a "Name: value" line`),
+        ]),
   ),
   // internal/resources/syntheticmonitoring/data_source_probes.go: no required argument (filter_deprecated Optional).
   'data.grafana_synthetic_monitoring_probes': () => [],
@@ -263,6 +273,8 @@ describe('the checks catch what the providers reject', () => {
     ['treat_missing_data notbreaching', 'aws_cloudwatch_metric_alarm', { alarm_name: 'a', comparison_operator: 'GreaterThanThreshold', evaluation_periods: 1, metric_name: 'm', statistic: 'Sum', treat_missing_data: 'not_breaching' }, /treat_missing_data/],
     ['a fixed RDS group name with create_before_destroy', 'aws_db_parameter_group', { name: 'g', family: 'postgres16', lifecycle: { create_before_destroy: true } }, /replacement would collide/],
     ['a fixed ElastiCache group name with create_before_destroy', 'aws_elasticache_parameter_group', { name: 'g', family: 'redis7', description: 'd', lifecycle: { create_before_destroy: true } }, /replacement would collide/],
+    ['a method Synthetic Monitoring does not know (it would run GET)', 'grafana_synthetic_monitoring_check', { job: 'j', target: 't', probes: [1], settings: [{ http: [{ method: 'PATCH' }] }] }, /settings\.http\.method = "PATCH" is not one of/],
+    ['a header that is no "Name: value" line', 'grafana_synthetic_monitoring_check', { job: 'j', target: 't', probes: [1], settings: [{ http: [{ method: 'POST', headers: ['Content-Type=text/plain'] }] }] }, /is not a "Name: value" line/],
     ['a 200 s Synthetic Monitoring timeout', 'grafana_synthetic_monitoring_check', { job: 'j', target: 't', probes: [1], settings: { http: {} }, frequency: 300000, timeout: 200000 }, /timeout = 200000/],
     ['an absolute local state path', 'data.terraform_remote_state', { backend: 'local', config: { path: '/home/runner/x.tfstate' } }, /absolute/],
   ];

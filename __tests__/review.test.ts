@@ -8,6 +8,8 @@ import { diffItems } from '../lib/review/diff';
 import type { Catalog } from '../lib/catalog/model';
 import { renderMarkdown } from '../lib/review/report';
 import { FIXTURE, edit, runCommand, tempDir } from './helpers';
+import { addFeatureFlags } from './helpers-flags';
+import { POST_CHECK, appendPostCheck, coverPostCheck } from './helpers-synthetics';
 
 /**
  * The instant every review here speaks of ("who is on call now"): Wednesday of the fixture rotation's first turn
@@ -153,6 +155,24 @@ describe('review against HEAD', () => {
     // The default applies to the three checks without a timeout of their own (/health sets 3s).
     expect(rows.map((x) => x.name).sort()).toEqual(['deltacrown-moderation-ping', 'deltacrown-shop-items', 'deltacrown-transactions']);
     for (const x of rows) expect(x).toMatchObject({ field: 'timeout', old: '5s', new: '10s', class: 'loosened', flagged: true });
+  });
+
+  it('shows a feature flag whose expected value changes, per environment, and the request body of a check', () => {
+    const { dir, alerts } = repo();
+    addFeatureFlags(alerts);
+    appendPostCheck(alerts);
+    coverPostCheck(alerts);
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '-A'], { cwd: dir });
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'flags and a POST check'], { cwd: dir });
+    edit(alerts, 'feature_flags.yml', '{ production: false, staging: any }', '{ production: false, staging: false }');
+    edit(alerts, 'synthetics/uptime_checks.yml', `body: ${POST_CHECK.body}`, 'body: another smoke body');
+    const r = review(alerts);
+    expect(r.changes.filter((c) => c.kind === 'feature flag')).toEqual([
+      expect.objectContaining({ name: 'BETA_ENABLED', environments: ['staging'], field: 'expected', old: 'any (not watched)', new: 'false' }),
+    ]);
+    expect(r.changes.filter((c) => c.kind === 'synthetic check')).toEqual([
+      expect.objectContaining({ name: POST_CHECK.name, environments: ['production', 'staging'], field: 'request body', old: POST_CHECK.body, new: 'another smoke body' }),
+    ]);
   });
 
   it('follows a file that moved', () => {

@@ -18,6 +18,7 @@ import { renderPromtoolTests } from '../lib/render/promtool-tests';
 import { renderExport, toYaml, writeFiles } from '../lib/export';
 import { SM_LABEL_LIMITS } from '../constructs/grafana/synthetic-monitoring-check';
 import { FIXTURE_ALERTS, copyCatalog, edit, positionOf, requireBinary, runCommand, tempDir, catalogIssues } from './helpers';
+import { POST_CHECK, appendPostCheck, catalogWithPostCheck, coverPostCheck } from './helpers-synthetics';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
 const ENVS = catalog.catalog.environments.map((e) => e.name);
@@ -225,6 +226,69 @@ describe('blackbox_exporter export', () => {
   });
 });
 
+describe('a check that sends a request body (POST, headers, body)', () => {
+  const post = loadCatalog(catalogWithPostCheck());
+
+  it.each(ENVS)('%s: resolves with its method, headers and body; the other checks send none', (env) => {
+    const checks = resolveChecks(post, env);
+    const chk = checks.find((c) => c.name === POST_CHECK.name)!;
+    expect(chk).toMatchObject({
+      method: 'POST',
+      url: `${post.synthetics!.base_urls[env]}${POST_CHECK.path}`,
+      headers: { 'Content-Type': POST_CHECK.contentType, 'X-DeltaCrown-Synthetic': POST_CHECK.marker },
+      body: POST_CHECK.body,
+    });
+    for (const c of checks.filter((x) => x.name !== POST_CHECK.name)) {
+      expect(c.body).toBeUndefined();
+      expect(c.headers).toBeUndefined();
+    }
+  });
+
+  it('Synthetic Monitoring: settings.http method, body and headers as `Name: value` (provider schema: body string, headers set of strings)', () => {
+    const sm = renderSmChecks(resolveChecks(post, 'production'), 'production').find((c) => c.job === POST_CHECK.name)!;
+    expect(sm.http).toEqual({
+      method: 'POST',
+      headers: [`Content-Type: ${POST_CHECK.contentType}`, `X-DeltaCrown-Synthetic: ${POST_CHECK.marker}`],
+      body: POST_CHECK.body,
+      validStatusCodes: [200],
+      failIfBodyNotMatchesRegexp: ['"deleted"\\s*:\\s*true'],
+      failIfNotSsl: true,
+      ipVersion: 'V4',
+    });
+  });
+
+  it('blackbox_exporter: an http module with method POST, the headers and the body', () => {
+    const { modules } = renderBlackboxConfig(resolveChecks(post, 'staging'));
+    expect(modules[POST_CHECK.name].http).toMatchObject({
+      method: 'POST',
+      headers: { 'Content-Type': POST_CHECK.contentType, 'X-DeltaCrown-Synthetic': POST_CHECK.marker },
+      body: POST_CHECK.body,
+    });
+    // The GET checks' modules are unchanged: no headers, no body.
+    expect(modules['deltacrown-health'].http).not.toHaveProperty('body');
+    expect(modules['deltacrown-health'].http).not.toHaveProperty('headers');
+  });
+
+  it('is covered like every check: its probe alert and the absence alert of its results select it', () => {
+    const alerts = allAlerts(resolveEnvironment(post, 'production'));
+    const probe = alerts.filter((a) => a.family === SYNTHETICS_FAMILY && selectedChecks(a.expr, [POST_CHECK.name])?.length);
+    expect(probe.map((a) => a.name)).toEqual(['DeltaCrownSyntheticCheckHigh']);
+    const absence = alerts.filter((a) => a.name === 'DeltaCrownSyntheticResultsAbsent' && selectedChecks(a.expr, [POST_CHECK.name])?.length);
+    expect(absence).toHaveLength(1);
+  });
+
+  it('added without alerts, it is rejected twice at its name: no probe alert, no absence alert', () => {
+    const dir = copyCatalog();
+    const text = appendPostCheck(dir);
+    const errors = loadErrors(dir);
+    const line = positionOf(text, `name: ${POST_CHECK.name}`).line;
+    expect(errors).toEqual([
+      expect.stringMatching(new RegExp(`uptime_checks\\.yml:${line}:\\d+: checks\\[4\\]\\.name: no alert of family synthetic-checks selects check '${POST_CHECK.name}'`)),
+      expect.stringMatching(new RegExp(`uptime_checks\\.yml:${line}:\\d+: checks\\[4\\]\\.name: no liveness alert \\(liveness: \\[synthetic-monitoring\\]\\) selects check '${POST_CHECK.name}'`)),
+    ]);
+  });
+});
+
 describe('uptime_checks.yml validation', () => {
   const FILE = 'synthetics/uptime_checks.yml';
   const cases: [string, string, (dir: string) => string, string, string][] = [
@@ -286,6 +350,34 @@ describe('uptime_checks.yml validation', () => {
       'families[0].alerts[1].expr: selects no check of synthetics/uptime_checks.yml',
     ],
   ];
+
+  /** The POST check added with `over` and covered by its alerts; the new file text. */
+  const withPost = (over: Parameters<typeof appendPostCheck>[1]) => (dir: string) => {
+    const text = appendPostCheck(dir, over);
+    coverPostCheck(dir);
+    return text;
+  };
+  cases.push(
+    ['a body with the default method (GET)', FILE, withPost({ method: '' }), `body: ${POST_CHECK.body}`, 'checks[4].body: a request body needs method POST or PUT, got GET (the default)'],
+    ['a body with method GET', FILE, withPost({ method: 'GET' }), 'method: GET\n    headers:', 'checks[4].method: a request body needs method POST or PUT, got GET'],
+    ['a body without a Content-Type header', FILE, withPost({ headers: '\n      X-DeltaCrown-Synthetic: upload-smoke' }), `body: ${POST_CHECK.body}`, "checks[4].body: a request body needs a 'Content-Type' header"],
+    [
+      'a header given twice in different case',
+      FILE,
+      withPost({ headers: '\n      Content-Type: text/plain\n      content-type: text/plain' }),
+      'content-type: text/plain',
+      "checks[4].headers.content-type: header 'content-type' is also given as 'Content-Type' (header names are case-insensitive)",
+    ],
+    ['a header name with a space', FILE, withPost({ headers: '\n      Content-Type: text/plain\n      X Synthetic: yes' }), 'X Synthetic: yes', 'checks[4].headers.X Synthetic: expected an HTTP header name such as Content-Type'],
+    [
+      'a header value with a line break (header injection)',
+      FILE,
+      withPost({ headers: '\n      Content-Type: "text/plain\\r\\nX-Injected: 1"' }),
+      'Content-Type: "text/plain',
+      'checks[4].headers.Content-Type: expected a header value on one line (no line breaks)',
+    ],
+    ['an empty body', FILE, withPost({ body: '""' }), 'body: ""', 'checks[4].body: expected a non-empty string'],
+  );
 
   it.each(cases)('reports %s at its line', (_what, file, mutate, at, message) => {
     const dir = copyCatalog();

@@ -25,8 +25,10 @@ export interface SyntheticMonitoringCheckSettingsHttp {
   readonly failIfNotSsl?: boolean;
   /** Fail when the final response was served over TLS. */
   readonly failIfSsl?: boolean;
-  /** Request headers, each `Name: value`. */
+  /** Request headers, each `Name: value` (provider: `headers`, set of strings). */
   readonly headers?: string[];
+  /** The body of the request (provider: `body`, string, "The body of the HTTP request used in probe."). */
+  readonly body?: string;
   /** IP version to resolve the target to: `V4`, `V6` or `Any` (default `V4`). */
   readonly ipVersion?: 'V4' | 'V6' | 'Any';
   /** Do not follow redirects. */
@@ -129,6 +131,7 @@ function httpToTerraform(h: SyntheticMonitoringCheckSettingsHttp): Record<string
     fail_if_not_ssl: booleanToTerraform(h.failIfNotSsl),
     fail_if_ssl: booleanToTerraform(h.failIfSsl),
     headers: listMapper(stringToTerraform, false)(h.headers),
+    body: stringToTerraform(h.body),
     ip_version: stringToTerraform(h.ipVersion),
     no_follow_redirects: booleanToTerraform(h.noFollowRedirects),
     cache_busting_query_param_name: stringToTerraform(h.cacheBustingQueryParamName),
@@ -145,6 +148,7 @@ function httpToHcl(h: SyntheticMonitoringCheckSettingsHttp) {
     fail_if_not_ssl: hclAttribute(h.failIfNotSsl, 'boolean'),
     fail_if_ssl: hclAttribute(h.failIfSsl, 'boolean'),
     headers: hclAttribute(h.headers, 'stringList', 'set'),
+    body: hclAttribute(h.body, 'string'),
     ip_version: hclAttribute(h.ipVersion, 'string'),
     no_follow_redirects: hclAttribute(h.noFollowRedirects, 'boolean'),
     cache_busting_query_param_name: hclAttribute(h.cacheBustingQueryParamName, 'string'),

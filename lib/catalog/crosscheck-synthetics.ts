@@ -9,6 +9,8 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import { CatalogIssue } from './errors';
 import type { Catalog } from './model';
+import { BODY_METHODS } from './schema-synthetics';
+import type { HttpMethod, SyntheticCheckSpec } from './schema-synthetics';
 import { seconds } from '../duration';
 
 /** The alert family of the synthetic checks' rules (rules/synthetics.yml); its runbook section has the same anchor. */
@@ -53,6 +55,7 @@ export function crossCheckSynthetics(c: Catalog): CatalogIssue[] {
     else seen.set(chk.name, i);
     if (!services.has(chk.service)) at([...here, 'service'], `unknown service '${chk.service}'; expected one of ${[...services].join(', ')}`);
     if (chk.body_regex !== undefined) checkRegex(chk.body_regex, (m) => at([...here, 'body_regex'], m));
+    checkRequest(chk, s.defaults.method, (path, m) => at([...here, ...path], m), (key, m) => issues.push(src.issue([...here, 'headers', key], m, src.keyAt([...here, 'headers'], key))));
     checkUnique(chk.probes, 'probe', (m) => at([...here, 'probes'], m));
     checkUnique(chk.valid_status_codes, 'status code', (m) => at([...here, 'valid_status_codes'], m));
   });
@@ -74,6 +77,31 @@ export function crossCheckSynthetics(c: Catalog): CatalogIssue[] {
 
   issues.push(...checkAlertCoverage(c));
   return issues;
+}
+
+/**
+ * A request with a body: a method that carries one (POST, PUT) and a Content-Type saying what it is; no header named
+ * twice (header names are case-insensitive, YAML keys are not).
+ */
+function checkRequest(
+  chk: SyntheticCheckSpec,
+  defaultMethod: HttpMethod,
+  report: (path: (string | number)[], message: string) => void,
+  reportKey: (key: string, message: string) => void,
+): void {
+  const method = chk.method ?? defaultMethod;
+  const names = Object.keys(chk.headers ?? {});
+  const seen = new Map<string, string>();
+  for (const n of names) {
+    const prev = seen.get(n.toLowerCase());
+    if (prev !== undefined) reportKey(n, `header '${n}' is also given as '${prev}' (header names are case-insensitive)`);
+    else seen.set(n.toLowerCase(), n);
+  }
+  if (chk.body === undefined) return;
+  if (!BODY_METHODS.includes(method)) {
+    report(chk.method !== undefined ? ['method'] : ['body'], `a request body needs method ${BODY_METHODS.join(' or ')}, got ${method}${chk.method === undefined ? ' (the default)' : ''}`);
+  }
+  if (!seen.has('content-type')) report(['body'], "a request body needs a 'Content-Type' header (headers: { Content-Type: … }) saying what it is");
 }
 
 function checkUnique(values: readonly (string | number)[] | undefined, what: string, report: (message: string) => void): void {

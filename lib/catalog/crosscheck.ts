@@ -5,7 +5,7 @@
  */
 import { CatalogIssue } from './errors';
 import { burnAlertsOf, Catalog, NON_NOTIFYING_SEVERITIES, SEVERITY_ORDER, severityRank } from './model';
-import type { AlertSpec, Examples, Family, Signal, Slo } from './schema';
+import type { AlertSpec, Example, Examples, Family, Signal, Slo } from './schema';
 import { FieldPath, SourceFile } from './source';
 import { parsePromql } from '../promql';
 import { crossCheckGuardrails } from './crosscheck-guardrails';
@@ -13,6 +13,8 @@ import { crossCheckOnCall } from './crosscheck-oncall';
 import { crossCheckSynthetics } from './crosscheck-synthetics';
 import { crossCheckDashboards } from './crosscheck-dashboards';
 import { crossCheckLiveness } from './crosscheck-liveness';
+import { crossCheckFeatureFlags, hasFeatureFlagFamily } from './crosscheck-feature-flags';
+import { FEATURE_FLAG_EXPECTED } from './feature-flags';
 import { seconds } from '../duration';
 import { fmt } from '../num';
 
@@ -49,6 +51,8 @@ export function crossCheck(c: Catalog): CatalogIssue[] {
   }
   for (const slo of c.slos.slos) for (const w of [...sloWindows(slo), slo.window]) ctx.recorded.add(sloRecordName(w));
   if (c.slos.slos.length) for (const r of Object.values(SLO_RECORDS)) ctx.recorded.add(r);
+  // Recorded from feature_flags.yml for the drift family (a family without the file is reported on its own).
+  if (c.featureFlags || hasFeatureFlagFamily(c)) ctx.recorded.add(FEATURE_FLAG_EXPECTED);
 
   const groups = new Map<string, string>();
   for (const { source, data } of c.ruleFiles) {
@@ -63,6 +67,7 @@ export function crossCheck(c: Catalog): CatalogIssue[] {
   issues.push(...crossCheckSynthetics(c));
   issues.push(...crossCheckDashboards(c));
   issues.push(...crossCheckLiveness(c));
+  issues.push(...crossCheckFeatureFlags(c));
   return issues;
 }
 
@@ -141,7 +146,7 @@ function checkAlert(ctx: Ctx, src: SourceFile, f: Family, a: AlertSpec, at: Fiel
       issues.push(src.issue(a[field] ? [...at, field] : [...at.slice(0, -2), field], `'$threshold' is used but alert ${a.name} has no threshold`));
     }
   }
-  checkExamples(ctx, src, a.name, a.examples, at, a.expr?.trim() === ALWAYS_FIRING);
+  checkExamples(ctx, src, a.name, a.examples, at, a.expr?.trim() === ALWAYS_FIRING, disabledIn(a.overrides));
   return plausible;
 }
 
@@ -179,7 +184,7 @@ function checkSlo(ctx: Ctx, src: SourceFile, slo: Slo, at: FieldPath): void {
       checkEnvironment(ctx, src, env, [...bat, 'overrides'], env);
       if (o.severity !== undefined) checkSeverity(ctx, src, o.severity, [...bat, 'overrides', env, 'severity']);
     }
-    checkExamples(ctx, src, b.name, b.examples, bat);
+    checkExamples(ctx, src, b.name, b.examples, bat, false, disabledIn(b.overrides));
   }
   if (slo.alerts.fast_burn.burn_rate <= slo.alerts.slow_burn.burn_rate) {
     issues.push(src.issue([...at, 'alerts', 'fast_burn', 'burn_rate'], 'expected the fast burn rate to be higher than the slow burn rate'));
@@ -276,11 +281,35 @@ function checkExpr(ctx: Ctx, src: SourceFile, expr: string, at: FieldPath, mapOf
   }
 }
 
-function checkExamples(ctx: Ctx, src: SourceFile, name: string, ex: Examples | undefined, at: FieldPath, alwaysFiring = false): void {
+/** The environments whose override disables an alert. */
+function disabledIn(overrides: Record<string, { enabled?: boolean }> | undefined): string[] {
+  return Object.entries(overrides ?? {})
+    .filter(([, o]) => o.enabled === false)
+    .map(([env]) => env);
+}
+
+function checkExamples(ctx: Ctx, src: SourceFile, name: string, ex: Examples | undefined, at: FieldPath, alwaysFiring = false, disabled: string[] = []): void {
   if (!ex || ex.fires.length === 0) ctx.issues.push(src.issue(ex ? [...at, 'examples'] : at, `alert ${name} has no 'fires' example: every alert needs an input that must make it fire`));
   if (!alwaysFiring && (!ex || ex.quiet.length === 0)) ctx.issues.push(src.issue(ex ? [...at, 'examples'] : at, `alert ${name} has no 'quiet' example: every alert needs an input that must keep it quiet`));
+  // Examples of some environments only: each environment the alert runs in still needs its firing and quiet one.
+  if (ex && [...ex.fires, ...ex.quiet].some((e) => e.environments)) {
+    for (const env of ctx.environments) {
+      if (disabled.includes(env)) continue;
+      const here = (e: Example) => !e.environments || e.environments.includes(env);
+      for (const kind of alwaysFiring ? (['fires'] as const) : (['fires', 'quiet'] as const)) {
+        if (ex[kind].length > 0 && !ex[kind].some(here)) {
+          ctx.issues.push(src.issue([...at, 'examples', kind], `alert ${name} has no '${kind}' example for environment '${env}': every example names other environments`));
+        }
+      }
+    }
+  }
   for (const kind of ['fires', 'quiet'] as const) {
     ex?.[kind].forEach((e, i) => {
+      e.environments?.forEach((env, j) => {
+        if (!ctx.environments.has(env)) {
+          ctx.issues.push(src.issue([...at, 'examples', kind, i, 'environments', j], `unknown environment '${env}'; expected one of ${[...ctx.environments].join(', ')}`));
+        }
+      });
       e.series.forEach((s, si) => {
         const p = parsePromql(s.series);
         if (p.error || p.selectors.length !== 1) {

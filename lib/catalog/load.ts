@@ -117,6 +117,7 @@ function assemble(root: string, parsed: Partial<Record<CatalogFileKind, { source
   const oncall = one('oncall');
   const synthetics = one('synthetics');
   const dashboards = one('dashboards');
+  const featureFlags = one('feature_flags');
   return {
     dir: root,
     catalog: main.data as Catalog['catalog'],
@@ -127,6 +128,7 @@ function assemble(root: string, parsed: Partial<Record<CatalogFileKind, { source
     oncall: oncall?.data as Catalog['oncall'],
     synthetics: synthetics?.data as Catalog['synthetics'],
     dashboards: dashboards?.data as Catalog['dashboards'],
+    featureFlags: featureFlags?.data as Catalog['featureFlags'],
     sources: {
       catalog: main.source,
       metrics: metrics.source,
@@ -135,6 +137,7 @@ function assemble(root: string, parsed: Partial<Record<CatalogFileKind, { source
       oncall: oncall?.source,
       synthetics: synthetics?.source,
       dashboards: dashboards?.source,
+      featureFlags: featureFlags?.source,
     },
   };
 }

@@ -13,6 +13,8 @@ import { syntheticsFileSchema } from './schema-synthetics';
 import type { SyntheticsFile } from './schema-synthetics';
 import { dashboardsFileSchema } from './schema-dashboards';
 import type { DashboardsFile } from './schema-dashboards';
+import { featureFlagsFileSchema } from './schema-feature-flags';
+import type { FeatureFlagsFile } from './schema-feature-flags';
 import type { SourceFile } from './source';
 import type { BurnAlert, Slo } from './schema';
 
@@ -37,6 +39,7 @@ export const CATALOG_FILES = {
   oncall: { pattern: 'oncall.yml', schema: oncallFileSchema as ZodTypeAny, required: false },
   synthetics: { pattern: 'synthetics/uptime_checks.yml', schema: syntheticsFileSchema as ZodTypeAny, required: false },
   dashboards: { pattern: 'dashboards.yml', schema: dashboardsFileSchema as ZodTypeAny, required: false },
+  feature_flags: { pattern: 'feature_flags.yml', schema: featureFlagsFileSchema as ZodTypeAny, required: false },
 } as const;
 
 export type CatalogFileKind = keyof typeof CATALOG_FILES;
@@ -56,7 +59,18 @@ export interface Catalog {
   readonly synthetics?: SyntheticsFile;
   /** Grafana dashboards' identities and the Grafana of each environment (dashboards.yml), when the catalog has them. */
   readonly dashboards?: DashboardsFile;
-  readonly sources: { catalog: SourceFile; metrics: SourceFile; slos?: SourceFile; guardrails?: SourceFile; oncall?: SourceFile; synthetics?: SourceFile; dashboards?: SourceFile };
+  /** The feature flags and their expected value per environment (feature_flags.yml), when the catalog has them. */
+  readonly featureFlags?: FeatureFlagsFile;
+  readonly sources: {
+    catalog: SourceFile;
+    metrics: SourceFile;
+    slos?: SourceFile;
+    guardrails?: SourceFile;
+    oncall?: SourceFile;
+    synthetics?: SourceFile;
+    dashboards?: SourceFile;
+    featureFlags?: SourceFile;
+  };
 }
 
 /** Severities an alert may have: the catalog's three, plus `none`/`info` for alerts that notify nobody. */

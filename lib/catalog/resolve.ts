@@ -8,6 +8,7 @@ import type { Examples, Unit } from './schema';
 import { SERVICES_PLACEHOLDER, SLO_RECORDS, sloRecordName, sloWindows, WINDOW_PLACEHOLDER } from './names';
 import { fmt } from '../num';
 import { dashboardAnnotation } from './dashboards';
+import { FEATURE_FLAG_FAMILY, featureFlagRecords } from './feature-flags';
 
 export interface ResolvedAlert {
   name: string;
@@ -136,6 +137,8 @@ export function resolveEnvironment(c: Catalog, envName: string): ResolvedEnviron
     const recordings: RecordingRule[] = [];
     const recorded = new Set<string>();
     const alerts: ResolvedAlert[] = [];
+    // The feature flags' expected values of this environment, next to the alerts that compare them.
+    if (data.families.some((f) => f.family === FEATURE_FLAG_FAMILY)) recordings.push(...featureFlagRecords(c, envName));
     data.families.forEach((f) => {
       const services = f.services ?? [f.service!];
       const expand = (expr: string) => expr.trim().split(SERVICES_PLACEHOLDER).join(services.join('|'));

@@ -14,6 +14,14 @@ export const probeName = z
   .string({ invalid_type_error: 'a probe location name such as Frankfurt' })
   .regex(/^[A-Za-z][A-Za-z0-9 _-]*$/, 'a probe location name such as Frankfurt or NorthVirginia');
 
+/** An HTTP header name (RFC 9110 token): `Content-Type`, `X-DeltaCrown-Synthetic`. */
+export const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'an HTTP header name such as Content-Type');
+
+/** An HTTP header value: one line (no CR or LF), since both runners send it as one header line. */
+const headerValue = z
+  .string({ invalid_type_error: 'a header value (a string)' })
+  .regex(/^[^\r\n]*$/, 'a header value on one line (no line breaks)');
+
 const statusCode = z.number().int('an HTTP status code').min(100, 'an HTTP status code (100–599)').max(599, 'an HTTP status code (100–599)');
 
 const requestFields = {
@@ -42,6 +50,18 @@ export const syntheticCheckSchema = z
       .optional()
       .describe('The check fails unless the response body matches this regular expression (RE2 syntax).'),
     method: requestFields.method.optional(),
+    headers: z
+      .record(headerName, headerValue)
+      .optional()
+      .describe('Request headers, name → value (e.g. the Content-Type of the body, a header that names the request as synthetic).'),
+    body: z
+      .string({ invalid_type_error: 'a request body (a string)' })
+      .min(1)
+      .max(4096, 'a request body of at most 4096 characters (a smoke request, not a payload)')
+      .optional()
+      .describe(
+        'Request body, sent with a method that carries one (POST, PUT) and a Content-Type header. The endpoint must leave no lasting side effect (it undoes what the request does before answering).',
+      ),
     valid_status_codes: requestFields.valid_status_codes.optional(),
     frequency: requestFields.frequency.optional(),
     timeout: requestFields.timeout.optional(),
@@ -58,6 +78,9 @@ export const syntheticsFileSchema = z
     checks: z.array(syntheticCheckSchema).min(1),
   })
   .strict();
+
+/** Methods whose requests carry a body. */
+export const BODY_METHODS: readonly HttpMethod[] = ['POST', 'PUT'];
 
 export type SyntheticsFile = z.infer<typeof syntheticsFileSchema>;
 export type SyntheticCheckSpec = z.infer<typeof syntheticCheckSchema>;

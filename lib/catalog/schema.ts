@@ -180,6 +180,13 @@ export const exampleSchema = z
     labels: labelMap
       .optional()
       .describe('Labels the firing alert carries from its series (alertname, severity, environment … are added).'),
+    environments: z
+      .array(slug)
+      .min(1)
+      .optional()
+      .describe(
+        'Only in these environments (names of catalog.yml), for an alert whose rules differ between environments (a value expected per environment); default: every environment.',
+      ),
   })
   .strict();
 

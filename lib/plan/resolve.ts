@@ -16,6 +16,7 @@ import { environmentName } from '../catalog/environment-names';
 import { planPagerDuty } from './pagerduty';
 import { guardrailEnvironments, planGuardrails } from './guardrails';
 import { resolveChecks } from './synthetics';
+import { expectedFlags } from '../catalog/feature-flags';
 import type { CatalogPlan, DashboardsPlan, EnvironmentPlan, FamilyPlan, OnCallPlan } from './types';
 
 const PLANS = new WeakMap<Catalog, CatalogPlan>();
@@ -75,6 +76,7 @@ function resolveOne(c: Catalog, name: string, model: ReturnType<typeof resolveOn
     ...(guardrailEnvironments(c).includes(name) ? { guardrails: planGuardrails(c, name) } : {}),
     checks: resolveChecks(c, name),
     ...(c.dashboards ? { dashboards: dashboardsPlan(c, name, families) } : {}),
+    ...(c.featureFlags ? { featureFlags: expectedFlags(c, name) } : {}),
   };
 }
 

@@ -16,8 +16,12 @@ export interface ResolvedCheck {
   url: string;
   path: string;
   method: HttpMethod;
+  /** Request headers, name → value, when the check sends any (a body's Content-Type). */
+  headers?: Record<string, string>;
+  /** Request body, when the check sends one (POST, PUT). */
+  body?: string;
   validStatusCodes: number[];
-  /** The body must match this RE2 regex, when set. */
+  /** The response body must match this RE2 regex, when set. */
   bodyRegex?: string;
   /** Period between runs, as written (`1m`) and in seconds. */
   frequency: string;
@@ -48,6 +52,8 @@ export function resolveChecks(c: Catalog, environment: string, baseUrl?: string)
       url: `${base}${chk.path}`,
       path: chk.path,
       method: chk.method ?? s.defaults.method,
+      ...(chk.headers !== undefined ? { headers: { ...chk.headers } } : {}),
+      ...(chk.body !== undefined ? { body: chk.body } : {}),
       validStatusCodes: [...(chk.valid_status_codes ?? s.defaults.valid_status_codes)],
       ...(chk.body_regex !== undefined ? { bodyRegex: chk.body_regex } : {}),
       frequency,
@@ -63,5 +69,5 @@ export function resolveChecks(c: Catalog, environment: string, baseUrl?: string)
 /** The checks pointed at another base URL (end-to-end tests point them at a local server). */
 export function withBaseUrl(checks: readonly ResolvedCheck[], baseUrl: string): ResolvedCheck[] {
   const base = baseUrl.replace(/\/+$/, '');
-  return checks.map((k) => ({ ...k, url: `${base}${k.path}`, validStatusCodes: [...k.validStatusCodes], probes: [...k.probes] }));
+  return checks.map((k) => ({ ...k, url: `${base}${k.path}`, ...(k.headers ? { headers: { ...k.headers } } : {}), validStatusCodes: [...k.validStatusCodes], probes: [...k.probes] }));
 }

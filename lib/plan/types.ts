@@ -25,6 +25,7 @@
  * | guardrails      | `GuardrailsPlan`    | SNS topics, parameter groups, CloudWatch alarms in native units         |
  * | checks          | `ResolvedCheck`     | synthetic checks, every default applied, full URLs                      |
  * | dashboards      | `DashboardsPlan`    | Grafana URL, dashboards with the environment's uid and URL, limits      |
+ * | featureFlags    | `FeatureFlagPlan`   | each flag's expected value in the environment (or `any`: not watched)   |
  *
  * `CatalogPlan` holds every environment's plan plus what is the same for all of them (project, services,
  * severity targets, the on-call model), for the documents that speak of all environments at once.
@@ -129,6 +130,14 @@ export interface OnCallPlan {
   readonly routingKeyServices: readonly string[];
 }
 
+/** A feature flag as the environment expects it (feature_flags.yml). */
+export interface FeatureFlagPlan {
+  readonly name: string;
+  readonly description: string;
+  /** true / false, or `any`: not watched in this environment. */
+  readonly expected: boolean | 'any';
+}
+
 export interface EnvironmentPlan {
   readonly name: string;
   /** catalog.yml `pages`: whether this environment may page a person. */
@@ -153,6 +162,8 @@ export interface EnvironmentPlan {
   readonly checks: readonly ResolvedCheck[];
   /** Absent in a catalog without dashboards.yml. */
   readonly dashboards?: DashboardsPlan;
+  /** Absent in a catalog without feature_flags.yml. */
+  readonly featureFlags?: readonly FeatureFlagPlan[];
 }
 
 export interface CatalogPlan {

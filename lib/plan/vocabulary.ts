@@ -9,3 +9,4 @@ export { SLO_FAMILY } from '../catalog/crosscheck-dashboards';
 export { selectedChecks, SYNTHETICS_FAMILY } from '../catalog/crosscheck-synthetics';
 export { formatValue } from '../catalog/resolve';
 export { SERVICE_VARIABLE_KINDS } from '../catalog/dashboards';
+export { FEATURE_FLAG_EXPECTED, FEATURE_FLAG_FAMILY } from '../catalog/feature-flags';

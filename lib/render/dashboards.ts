@@ -19,6 +19,10 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import type { DashboardKind, DashboardSpec, EnvironmentPlan, FamilyPlan, ResolvedAlert, ResolvedCheck, Slo, Unit } from '../plan/types';
 import { burnAlertsOf, NON_NOTIFYING_SEVERITIES, selectedChecks, SLO_FAMILY, SLO_RECORDS, sloRecordName, SYNTHETICS_FAMILY } from '../plan/vocabulary';
 import { fmt } from '../num';
+import { FEATURE_FLAG_EXPECTED, FEATURE_FLAG_FAMILY } from '../plan/vocabulary';
+
+/** The alert family of payment processing (rules/payments.yml): its dashboard panel draws what it reads. */
+const PAYMENT_FAMILY = 'payment-processing';
 
 /** A rendered dashboard: its identity and the JSON model (`config_json` of `grafana_dashboard`). */
 export interface RenderedDashboard {
@@ -216,6 +220,8 @@ function infrastructureDashboard(ctx: Ctx): dashboard.DashboardBuilder {
   );
   addPanel(b, signalPanel(ctx, 'traffic-drop', 'Traffic vs one week ago', 'Requests over 10 minutes ÷ the same 10 minutes one week ago, per service.', '{{service}}', 12));
   addPanel(b, signalPanel(ctx, 'http-latency', 'Latency p95 per service', 'p95 of request duration, per service (5m rate).', '{{service}}', 12));
+  addPanel(b, signalPanel(ctx, 'upload-error-ratio', '5xx ratio of uploads', 'Share of upload requests answered with a 5xx (5m rate): S3 PutObject failing shows here first.', '{{service}} {{route}}', 12));
+  paymentsAndFlags(ctx, b);
 
   b.withRow(new dashboard.RowBuilder('PostgreSQL'));
   const pool = ctx.plan.dashboards!.limits.database_pool_size;
@@ -239,6 +245,46 @@ function infrastructureDashboard(ctx: Ctx): dashboard.DashboardBuilder {
   );
   addPanel(b, signalPanel(ctx, 'pod-failures', 'Container restarts per pod (15m)', 'Restarts of the containers of each pod over the last 15 minutes.', '{{service}} {{pod}}', 18));
   return b;
+}
+
+/**
+ * Payments and feature flags, when the catalog alerts on them: payment attempts per provider and outcome (what
+ * DeltaCrownPaymentProcessingDown reads), and per flag the replicas running it on against its expected value.
+ */
+function paymentsAndFlags(ctx: Ctx, b: dashboard.DashboardBuilder): void {
+  const svc = 'service=~"$service"';
+  const payments = ctx.alerts.filter((a) => a.family === PAYMENT_FAMILY);
+  const flags = ctx.alerts.filter((a) => a.family === FEATURE_FLAG_FAMILY);
+  if (payments.length === 0 && flags.length === 0) return;
+  b.withRow(new dashboard.RowBuilder('Payments and feature flags'));
+  if (payments.length) {
+    b.withPanel(
+      timeseriesPanel(
+        'Payment attempts per provider and outcome',
+        `Attempts per second (5m rate): succeeded, declined (the provider refused), failed (no answer). ${payments.map((a) => `${a.name} (${a.severity})`).join(', ')}: see the runbook.`,
+      )
+        .withTarget(query(`sum by (provider, outcome) (rate(deltacrown_payment_attempts_total{${svc}}[5m]))`, '{{provider}} {{outcome}}'))
+        .unit('reqps')
+        .min(0)
+        .links([runbookLink(ctx, familyRunbook(ctx, PAYMENT_FAMILY), `Runbook: ${familyTitle(ctx, PAYMENT_FAMILY)}`)])
+        .span(12),
+    );
+  }
+  if (flags.length) {
+    b.withPanel(
+      timeseriesPanel('Feature flags: replicas on, and expected', 'Per flag, the replicas running it on (solid) and its expected value in this environment (dashed, 1 = on, 0 = off); a flag free in this environment has no dashed line.')
+        .targets([
+          query(`sum by (flag) (deltacrown_feature_flag_enabled{${svc}})`, '{{flag}}', 'A'),
+          query(FEATURE_FLAG_EXPECTED, '{{flag}} expected', 'B'),
+        ])
+        .overrideByRegexp('.* expected', [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }])
+        .lineInterpolation(common.LineInterpolation.StepAfter)
+        .min(0)
+        .decimals(0)
+        .links([runbookLink(ctx, familyRunbook(ctx, FEATURE_FLAG_FAMILY), `Runbook: ${familyTitle(ctx, FEATURE_FLAG_FAMILY)}`)])
+        .span(12),
+    );
+  }
 }
 
 function syntheticsDashboard(ctx: Ctx): dashboard.DashboardBuilder {
@@ -282,7 +328,9 @@ function syntheticsDashboard(ctx: Ctx): dashboard.DashboardBuilder {
 /** What makes a check fail, in words. */
 function checkSemantics(chk: ResolvedCheck): string {
   const body = chk.bodyRegex ? `, body matching /${chk.bodyRegex}/` : '';
-  return `Every ${chk.frequency}: ${chk.method} ${chk.url} must answer ${chk.validStatusCodes.join(' or ')}${body} within ${chk.timeout}.`;
+  const type = Object.entries(chk.headers ?? {}).find(([h]) => h.toLowerCase() === 'content-type')?.[1];
+  const sends = chk.body !== undefined ? ` with a ${Buffer.byteLength(chk.body)}-byte ${type ?? ''} body`.replace('  ', ' ') : '';
+  return `Every ${chk.frequency}: ${chk.method} ${chk.url}${sends} must answer ${chk.validStatusCodes.join(' or ')}${body} within ${chk.timeout}.`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -138,7 +138,9 @@ export function renderOnCallDoc(p: CatalogPlan): string {
     out.push('## Synthetic checks', '', `URLs of **${first}**; every environment runs the same checks against its own base URL.`, '');
     out.push('| check | request | expects | every | timeout | probes |', '|---|---|---|---|---|---|');
     for (const k of checks) {
-      out.push(`| ${k.name} | ${k.method} ${k.url} | ${k.validStatusCodes.join(', ')}${k.bodyRegex ? `, body matches \`${esc(k.bodyRegex)}\`` : ''} | ${k.frequency} | ${k.timeout} | ${k.probes.join(', ')} |`);
+      const headers = Object.entries(k.headers ?? {}).map(([h, v]) => `${h}: ${v}`);
+      const sends = [...headers, ...(k.body !== undefined ? [`body of ${Buffer.byteLength(k.body)} bytes`] : [])];
+      out.push(`| ${k.name} | ${k.method} ${k.url}${sends.length ? ` (${esc(sends.join(', '))})` : ''} | ${k.validStatusCodes.join(', ')}${k.bodyRegex ? `, body matches \`${esc(k.bodyRegex)}\`` : ''} | ${k.frequency} | ${k.timeout} | ${k.probes.join(', ')} |`);
     }
     out.push('');
   }

@@ -5,7 +5,7 @@
  *   at `at`, with every label the rule sets plus the labels the example names;
  * - a `quiet` example asserts that the alert is not firing at `at` (`exp_alerts: []`).
  * An alert whose threshold an environment overrides is tested with the examples only where the threshold is the
- * catalog's own (the examples are written against that threshold).
+ * catalog's own (the examples are written against that threshold); an example naming `environments` only there.
  */
 import type { Example, ResolvedAlert, RulesPlan as ResolvedEnvironment } from '../plan/types';
 
@@ -35,8 +35,9 @@ export function renderPromtoolTests(r: ResolvedEnvironment, ruleFile: string, sk
   };
   for (const a of r.groups.flatMap((g) => g.alerts)) {
     if (skip(a)) continue;
-    for (const ex of a.examples.fires) add(ex, firesTest(a, ex));
-    for (const ex of a.examples.quiet) add(ex, quietTest(a, ex));
+    const here = (ex: Example) => !ex.environments || ex.environments.includes(r.name);
+    for (const ex of a.examples.fires.filter(here)) add(ex, firesTest(a, ex));
+    for (const ex of a.examples.quiet.filter(here)) add(ex, quietTest(a, ex));
   }
   return files;
 }

@@ -193,6 +193,21 @@ function sectionEscalationRegion(p: CatalogPlan, r: ResolvedOnCall, first: strin
   return lines.join('\n');
 }
 
+/** The feature flags' expected values per environment (feature_flags.yml), as the drift alerts compare them. */
+function featureFlagsRegion(p: CatalogPlan): string {
+  const envs = p.environments.map((e) => e.name);
+  const byEnv = p.environments.map((e) => e.featureFlags ?? []);
+  const lines = [`| Flag | ${envs.map((e) => `Expected in ${e}`).join(' | ')} | What it switches |`, `|---|${envs.map(() => '---|').join('')}---|`];
+  byEnv[0].forEach((f, i) => {
+    const values = byEnv.map((flags) => {
+      const v = flags[i].expected;
+      return typeof v === 'boolean' ? `\`${v}\`` : 'any (not watched)';
+    });
+    lines.push(`| \`${f.name}\` | ${values.join(' | ')} | ${f.description.replace(/\|/g, '\\|').replace(/\s+/g, ' ')} |`);
+  });
+  return lines.join('\n');
+}
+
 /** Region name → content, for every region the catalog generates. */
 export function renderRunbookRegions(p: CatalogPlan): Map<string, string> {
   const out = new Map<string, string>();
@@ -215,6 +230,7 @@ export function renderRunbookRegions(p: CatalogPlan): Map<string, string> {
       }).join('\n'),
     );
   }
+  if (p.environments[0].featureFlags) out.set('feature-flags', featureFlagsRegion(p));
   for (const anchor of p.runbookSections) {
     const alerts = byEnv[first].filter((a) => a.runbookAnchor === anchor);
     const lines = firstPlan.guardrails ? [...alarmLines(p, first, anchor).values()] : [];

@@ -4,8 +4,9 @@
  *
  * - Grafana Synthetic Monitoring: plain check specs the Grafana stack turns into
  *   `grafana_synthetic_monitoring_check` resources (probe names resolved to ids there, at plan time);
- * - blackbox_exporter 0.23: one `http` module per check (method, accepted status codes, body regex, timeout,
- *   IPv4 only) and a Prometheus file_sd target list (`job` = check name, `__param_module` = its module).
+ * - blackbox_exporter 0.23: one `http` module per check (method, request headers and body, accepted status codes,
+ *   body regex, timeout, IPv4 only) and a Prometheus file_sd target list (`job` = check name, `__param_module` = its
+ *   module).
  *
  * Pure functions from the environment plan's checks (lib/plan/synthetics.ts) to plain data; no cdktf here.
  */
@@ -29,6 +30,10 @@ export interface SmCheckSpec {
   labels: Record<string, string>;
   http: {
     method: HttpMethod;
+    /** Request headers, each `Name: value` (the provider's `headers`, a set of strings). */
+    headers?: string[];
+    /** Request body (the provider's `body`). */
+    body?: string;
     validStatusCodes: number[];
     failIfBodyNotMatchesRegexp?: string[];
     failIfNotSsl: boolean;
@@ -47,6 +52,8 @@ export function renderSmChecks(checks: readonly ResolvedCheck[], environment: st
     labels: { environment, service: chk.service },
     http: {
       method: chk.method,
+      ...(chk.headers !== undefined ? { headers: Object.entries(chk.headers).map(([k, v]) => `${k}: ${v}`) } : {}),
+      ...(chk.body !== undefined ? { body: chk.body } : {}),
       validStatusCodes: chk.validStatusCodes,
       ...(chk.bodyRegex !== undefined ? { failIfBodyNotMatchesRegexp: [chk.bodyRegex] } : {}),
       // An https check answered over plain HTTP (a downgrade redirect) fails.
@@ -67,6 +74,10 @@ export interface BlackboxModule {
   timeout: string;
   http: {
     method: HttpMethod;
+    /** Request headers, name → value. */
+    headers?: Record<string, string>;
+    /** Request body. */
+    body?: string;
     valid_status_codes: number[];
     fail_if_body_not_matches_regexp?: string[];
     fail_if_not_ssl?: boolean;
@@ -88,6 +99,8 @@ export function renderBlackboxConfig(checks: readonly ResolvedCheck[]): Blackbox
       timeout: chk.timeout,
       http: {
         method: chk.method,
+        ...(chk.headers !== undefined ? { headers: { ...chk.headers } } : {}),
+        ...(chk.body !== undefined ? { body: chk.body } : {}),
         valid_status_codes: chk.validStatusCodes,
         ...(chk.bodyRegex !== undefined ? { fail_if_body_not_matches_regexp: [chk.bodyRegex] } : {}),
         ...(chk.url.startsWith('https://') ? { fail_if_not_ssl: true } : {}),

@@ -192,6 +192,8 @@ export const syntheticFacet: Facet = (p) =>
       environment: env.name,
       fields: {
         request: plain(`${k.method} ${k.url}`),
+        ...(k.headers ? { headers: plain(Object.entries(k.headers).map(([h, v]) => `${h}: ${v}`).join(', ')) } : {}),
+        ...(k.body !== undefined ? { 'request body': plain(k.body) } : {}),
         'status codes': plain(k.validStatusCodes.join(', ')),
         'body regex': plain(k.bodyRegex ?? '(none)'),
         frequency: { kind: 'delay', value: k.frequencySeconds, display: k.frequency },
@@ -201,5 +203,19 @@ export const syntheticFacet: Facet = (p) =>
     })),
   );
 
+/**
+ * Feature flags per environment: the value each must have (feature_flags.yml); `any` = not watched there. A change
+ * of expected value is a change of what alerts, so the reviewer sees it like a threshold.
+ */
+export const featureFlagFacet: Facet = (p) =>
+  p.environments.flatMap((env) =>
+        (env.featureFlags ?? []).map((f) => ({
+          kind: 'feature flag',
+          name: f.name,
+          environment: env.name,
+          fields: { expected: plain(typeof f.expected === 'boolean' ? String(f.expected) : 'any (not watched)') },
+        })),
+  );
+
 /** Every facet the review compares. */
-export const FACETS: Facet[] = [alertFacet, sloFacet, escalationFacet, routeFacet, guardrailFacet, syntheticFacet];
+export const FACETS: Facet[] = [alertFacet, sloFacet, escalationFacet, routeFacet, guardrailFacet, syntheticFacet, featureFlagFacet];
