@@ -23,7 +23,7 @@ export function pagerDutyCloudWatchEndpoint(key: string): string {
 }
 
 export interface GuardrailTopicsProps {
-  /** Rendered topics (lib/render/guardrails). */
+  /** Rendered topics (lib/plan/guardrails.ts). */
   readonly topics: readonly TopicPlan[];
   /** Needed when a topic delivers to PagerDuty. */
   readonly integrations?: IntegrationKeys;

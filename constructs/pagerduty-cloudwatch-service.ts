@@ -13,7 +13,7 @@ export interface PagerDutyCloudWatchServiceProps {
 }
 
 /**
- * The PagerDuty service that CloudWatch alarms of one severity reach (lib/render/pagerduty.ts
+ * The PagerDuty service that CloudWatch alarms of one severity reach (lib/plan/pagerduty.ts
  * `CloudWatchServicePlan`): that severity's escalation policy, a constant urgency, no auto-resolve, and one Amazon
  * CloudWatch integration whose key the severity's SNS topic posts to. No orchestration: nothing re-routes its events.
  */

@@ -8,7 +8,7 @@ import type { Severity } from '../lib/plan/types';
 import type { PagerDutyPlan, ScheduleKey } from '../lib/plan/pagerduty';
 
 export interface PagerDutyOnCallProps {
-  /** Rendered plan (lib/render/pagerduty). */
+  /** Rendered plan (lib/plan/pagerduty.ts). */
   readonly plan: PagerDutyPlan;
 }
 

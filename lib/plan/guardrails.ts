@@ -1,5 +1,5 @@
 /**
- * Renders the guardrails of one environment (alerts/guardrails.yml) to plain data: SNS topics per owning
+ * The guardrails part of an environment plan (resolve, lib/plan/resolve.ts): alerts/guardrails.yml of one environment as plain data — SNS topics per owning
  * service and severity with their destination, parameter groups with their values in the engine's unit, and
  * CloudWatch alarms with thresholds converted to the metric's native unit (lib/units.ts). No cdktf here: the
  * constructs under constructs/ turn this plan into resources, and `npm run export` writes it as JSON.

@@ -1,5 +1,5 @@
 /**
- * Renders the on-call model of one environment as a PagerDuty plan: plain data describing the team, the Primary
+ * The PagerDuty part of an environment plan (resolve, lib/plan/resolve.ts): the on-call model of one environment as plain data describing the team, the Primary
  * and Secondary schedules, one escalation policy per paging severity, the technical services with their
  * integrations and orchestration, the alert grouping setting and the business service. The constructs turn it
  * into resources one to one; tests read the numbers here and in the synthesized JSON. No cdktf, no I/O.
