@@ -32,6 +32,10 @@ const TEST_RUNS = Number(process.env.BENCH_TEST_RUNS ?? 1);
 /** The PR loop's goal on this machine (2 cores): `npm test` within 45 s. */
 const TEST_GOAL_MS = 45000;
 const SCALE = [10, 50, 200];
+/** Synth goals on this machine: the whole app ≤ 1 s and ≤ 200 MiB peak RSS; 200 generated services ≤ 4 s. */
+const SYNTH_GOAL_MS = 1000;
+const SYNTH_RSS_GOAL_MIB = 200;
+const SCALE_GOAL_MS = 4000;
 
 interface Row {
   name: string;
@@ -123,6 +127,8 @@ function main(): void {
   const serviceGrowth = last.services! / first.services!;
   const lines = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.`,
+    '',
+    `Synth goals: all stacks ≤ ${s(SYNTH_GOAL_MS)} (${s(base[0].medianMs)}: ${base[0].medianMs <= SYNTH_GOAL_MS ? 'met' : 'MISSED'}), peak RSS ≤ ${SYNTH_RSS_GOAL_MIB} MiB (${base[0].peakRssMiB.toFixed(0)} MiB: ${base[0].peakRssMiB <= SYNTH_RSS_GOAL_MIB ? 'met' : 'MISSED'}), ${last.services} services ≤ ${s(SCALE_GOAL_MS)} (${s(last.medianMs)}: ${last.medianMs <= SCALE_GOAL_MS ? 'met' : 'MISSED'}).`,
     '',
     ...(loop ? [`PR loop: \`npm test\` (type-check and every test) takes ${s(loop.medianMs)} (median of ${loop.runs}); goal ≤ ${s(TEST_GOAL_MS)}: ${loop.medianMs <= TEST_GOAL_MS ? 'met' : 'MISSED'}.`, ''] : []),
     '| what | runs | median wall time | peak RSS | stacks | resources | rules |',
