@@ -47,6 +47,14 @@ export function copyCatalog(): string {
   return path.join(dir, 'alerts');
 }
 
+/**
+ * Removes the scenario library (`scenarios/`) of a catalog copy: a test that takes alerts, checks or metrics away
+ * takes away the scenarios that speak of them (a catalog without a scenario library is valid).
+ */
+export function withoutScenarios(catalogDir: string): void {
+  fs.rmSync(path.join(catalogDir, 'scenarios'), { recursive: true, force: true });
+}
+
 /** Replaces `from` (must occur) by `to` in `file` of a catalog copy; returns the new text. */
 export function edit(catalogDir: string, file: string, from: string | RegExp, to: string): string {
   const abs = path.join(catalogDir, file);

@@ -14,6 +14,7 @@ import { crossCheckOnCall } from './crosscheck-oncall';
 import { crossCheckSynthetics } from './crosscheck-synthetics';
 import { crossCheckDashboards } from './crosscheck-dashboards';
 import { crossCheckLiveness } from './crosscheck-liveness';
+import { crossCheckScenarios } from './crosscheck-scenarios';
 import { seconds } from '../duration';
 import { fmt } from '../num';
 
@@ -68,6 +69,7 @@ export function crossCheck(c: Catalog): CatalogIssue[] {
   issues.push(...crossCheckSynthetics(c));
   issues.push(...crossCheckDashboards(c));
   issues.push(...crossCheckLiveness(c));
+  issues.push(...crossCheckScenarios(c));
   return issues;
 }
 

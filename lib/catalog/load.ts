@@ -40,9 +40,11 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
 
   const parsed: Partial<Record<CatalogFileKind, { source: SourceFile; data: unknown }[]>> = {};
   const seen = new Set<string>();
+  // A file named by one kind (scenarios/background.yml) is not also a file of a pattern that matches it (scenarios/*.yml).
+  const named = new Set<string>(Object.values(CATALOG_FILES).map((s) => s.pattern).filter((p) => !p.includes('*')));
   for (const kind of Object.keys(CATALOG_FILES) as CatalogFileKind[]) {
     const spec = CATALOG_FILES[kind];
-    const files = matchFiles(root, spec.pattern);
+    const files = matchFiles(root, spec.pattern).filter((f) => !spec.pattern.includes('*') || !named.has(f));
     files.forEach((f) => seen.add(f));
     if (files.length === 0 && spec.required) {
       issues.push({ file: display(path.join(root, spec.pattern)), line: 1, column: 1, field: '', message: 'required catalog file is missing' });
@@ -116,6 +118,7 @@ function assemble(root: string, parsed: Partial<Record<CatalogFileKind, { source
   const oncall = one('oncall');
   const synthetics = one('synthetics');
   const dashboards = one('dashboards');
+  const background = one('background');
   return {
     dir: root,
     catalog: main.data as Catalog['catalog'],
@@ -126,6 +129,8 @@ function assemble(root: string, parsed: Partial<Record<CatalogFileKind, { source
     oncall: oncall?.data as Catalog['oncall'],
     synthetics: synthetics?.data as Catalog['synthetics'],
     dashboards: dashboards?.data as Catalog['dashboards'],
+    background: background?.data as Catalog['background'],
+    scenarioFiles: (parsed.scenarios ?? []).map((e) => ({ source: e.source, data: e.data as Catalog['scenarioFiles'][number]['data'] })),
     sources: {
       catalog: main.source,
       metrics: metrics.source,
@@ -134,6 +139,7 @@ function assemble(root: string, parsed: Partial<Record<CatalogFileKind, { source
       oncall: oncall?.source,
       synthetics: synthetics?.source,
       dashboards: dashboards?.source,
+      background: background?.source,
     },
   };
 }

@@ -13,6 +13,8 @@ import { syntheticsFileSchema } from './schema-synthetics';
 import type { SyntheticsFile } from './schema-synthetics';
 import { dashboardsFileSchema } from './schema-dashboards';
 import type { DashboardsFile } from './schema-dashboards';
+import { backgroundFileSchema, scenarioFileSchema } from './schema-scenarios';
+import type { BackgroundFile, ScenarioFile } from './schema-scenarios';
 import type { SourceFile } from './source';
 import type { BurnAlert, Slo } from './schema';
 
@@ -37,6 +39,9 @@ export const CATALOG_FILES = {
   oncall: { pattern: 'oncall.yml', schema: oncallFileSchema as ZodTypeAny, required: false },
   synthetics: { pattern: 'synthetics/uptime_checks.yml', schema: syntheticsFileSchema as ZodTypeAny, required: false },
   dashboards: { pattern: 'dashboards.yml', schema: dashboardsFileSchema as ZodTypeAny, required: false },
+  // A file name wins over a pattern that also matches it: background.yml is the background, not a scenario file.
+  background: { pattern: 'scenarios/background.yml', schema: backgroundFileSchema as ZodTypeAny, required: false },
+  scenarios: { pattern: 'scenarios/*.yml', schema: scenarioFileSchema as ZodTypeAny, required: false },
 } as const;
 
 export type CatalogFileKind = keyof typeof CATALOG_FILES;
@@ -56,7 +61,20 @@ export interface Catalog {
   readonly synthetics?: SyntheticsFile;
   /** Grafana dashboards' identities and the Grafana of each environment (dashboards.yml), when the catalog has them. */
   readonly dashboards?: DashboardsFile;
-  readonly sources: { catalog: SourceFile; metrics: SourceFile; slos?: SourceFile; guardrails?: SourceFile; oncall?: SourceFile; synthetics?: SourceFile; dashboards?: SourceFile };
+  /** The healthy background every simulated scenario starts from (scenarios/background.yml), when the catalog has one. */
+  readonly background?: BackgroundFile;
+  /** The scenario library (scenarios/*.yml): one entry per file. */
+  readonly scenarioFiles: readonly { source: SourceFile; data: ScenarioFile }[];
+  readonly sources: {
+    catalog: SourceFile;
+    metrics: SourceFile;
+    slos?: SourceFile;
+    guardrails?: SourceFile;
+    oncall?: SourceFile;
+    synthetics?: SourceFile;
+    dashboards?: SourceFile;
+    background?: SourceFile;
+  };
 }
 
 /** Severities an alert may have: the catalog's three, plus `none`/`info` for alerts that notify nobody. */
