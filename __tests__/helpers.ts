@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { spawnSync, SpawnSyncReturns } from 'child_process';
 import { loadCatalog } from '../lib/catalog/load';
-import { CatalogError, CatalogIssue } from '../lib/catalog/errors';
+import { CatalogError, CatalogIssue, formatIssue } from '../lib/catalog/errors';
 import { markdownAnchors } from '../lib/markdown';
 
 export const ROOT = path.join(__dirname, '..');
@@ -107,6 +107,16 @@ export function catalogIssues(dir: string): CatalogIssue[] {
   }
   throw new Error(`the catalog in ${dir} was accepted; expected it to be rejected`);
 }
+
+/** The one issue of `file` (relative to `alerts/`) at `field`; fails with every issue listed when there is none or more than one. */
+export function issueAt(issues: CatalogIssue[], file: string, field: string): CatalogIssue {
+  const found = issues.filter((i) => i.file.endsWith(`alerts/${file}`) && i.field === field);
+  expect({ found: found.length, issues: issues.map(formatIssue) }).toMatchObject({ found: 1 });
+  return found[0];
+}
+
+/** Line and column of an issue, to compare with `positionOf`. */
+export const where = (i: CatalogIssue) => ({ line: i.line, column: i.column });
 
 /** The anchors of every heading of a runbook, default the project's docs/runbook.md (the loader checks the catalog's anchors with the same function). */
 export function runbookAnchors(file = path.join(ROOT, 'docs', 'runbook.md')): Set<string> {

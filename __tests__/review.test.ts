@@ -176,6 +176,60 @@ describe('review against HEAD', () => {
   });
 });
 
+/**
+ * What a change does to detection and paging: the fixture's scenario library through the base's and the head's rules
+ * (the real promtool) and routing. Worker 5xx at 6 % sits between a 5 % and a 7 % critical threshold, 4.9 % between
+ * 4 % and 5 %; the worker has no SLO, so its 5xx alerts are all that pages.
+ */
+describe('scenario outcomes, simulated on the base and the head', () => {
+  const SCENARIOS = ['worker-5xx-6-percent', 'worker-5xx-4.9-percent', 'worker-5xx-2.5-percent'];
+  const simulated = (alerts: string) => reviewAgainst(loadCatalog(alerts), 'HEAD', alerts, { at: AT }, { simulate: { scenarios: SCENARIOS } });
+
+  it('loosening the 5xx critical threshold 5 % → 7 %: the scenario between them no longer pages critical, flagged, with old and new detection', async () => {
+    const { alerts } = repo();
+    edit(alerts, 'rules/http.yml', 'threshold: 0.05', 'threshold: 0.07');
+    const r = await simulated(alerts);
+    expect(r.simulation!.runs).toBe(3);
+    expect(r.simulation!.deltas).toEqual([
+      {
+        scenario: 'worker-5xx-6-percent',
+        environment: 'production',
+        kind: 'incident',
+        class: 'page lost',
+        flagged: true,
+        what: 'no longer pages critical (now high)',
+        old: { text: 'critical page at 6m10s (PagerDuty deltacrown-worker · DeltaCrown critical → primary on-call)', pageRank: 0, at: 370, failing: [] },
+        new: { text: 'high page at 4m (PagerDuty deltacrown-worker · DeltaCrown high → primary on-call)', pageRank: 1, at: 240, failing: ['pages critical for deltacrown-worker within 10m'] },
+      },
+    ]);
+    const md = renderMarkdown(r);
+    expect(md).toContain('### Incident scenarios, simulated');
+    expect(md).toContain('**1 outcome changed** — ⚠️ 1 flagged');
+    expect(md).toContain(
+      '| ⚠️ | worker-5xx-6-percent | production | **no longer pages critical (now high)** | critical page at 6m10s (PagerDuty deltacrown-worker · DeltaCrown critical → primary on-call) | high page at 4m (PagerDuty deltacrown-worker · DeltaCrown high → primary on-call) — ✗ pages critical for deltacrown-worker within 10m |',
+    );
+  }, 180000);
+
+  it('tightening it 5 % → 4 %: the scenario between them now pages critical, the one above sooner; nothing flagged', async () => {
+    const { alerts } = repo();
+    edit(alerts, 'rules/http.yml', 'threshold: 0.05', 'threshold: 0.04');
+    const r = await simulated(alerts);
+    expect(r.simulation!.deltas.map((d) => [d.scenario, d.class, d.what, d.flagged, d.old.at, d.new.at])).toEqual([
+      ['worker-5xx-4.9-percent', 'page gained', 'now pages critical (was high)', false, 270, expect.any(Number)],
+      ['worker-5xx-6-percent', 'detection faster', expect.stringMatching(/^pages critical \S+ sooner$/), false, 370, expect.any(Number)],
+    ]);
+    expect(r.simulation!.deltas[1].new.at).toBeLessThan(370);
+  }, 180000);
+
+  it('a change of routing only reuses every promtool run of the base', async () => {
+    const { alerts } = repo();
+    edit(alerts, 'oncall.yml', 'alerts: "#infra-alerts"', 'alerts: "#sre-alerts"');
+    const r = await simulated(alerts);
+    expect(r.simulation!.processes).toBe(3);
+    expect(r.simulation!.deltas).toEqual([]);
+  }, 180000);
+});
+
 describe('npm run review (command line)', () => {
   const cli = (cwd: string, args: string[]) => runCommand('bin/review', [...args, '--no-simulate'], { cwd });
 
@@ -197,6 +251,19 @@ describe('npm run review (command line)', () => {
     expect(cli(dir, ['--base', 'no-such-ref']).stderr).toMatch(/unknown git ref 'no-such-ref'/);
     expect(cli(dir, ['--base', 'HEAD', '--at', 'next monday']).stderr).toMatch(/--at: 'next monday' is not an ISO 8601 instant/);
   });
+
+  it('--fail-on page-lost exits 1 when a scenario no longer pages as it did; the simulation is in the report', () => {
+    const { dir, alerts } = repo();
+    edit(alerts, 'rules/http.yml', 'threshold: 0.05', 'threshold: 0.07');
+    const args = ['--base', 'HEAD', '--fail-on', 'page-lost', '--scenario', 'worker-5xx-6-percent', '--at', '2025-11-19T12:00:00Z'];
+    const lost = runCommand('bin/review', args, { cwd: dir });
+    expect(lost.status).toBe(1);
+    expect(lost.stdout).toContain('| ⚠️ | worker-5xx-6-percent | production | **no longer pages critical (now high)** |');
+    expect(lost.stderr).toContain('review: 1 change of class page lost (--fail-on)');
+    edit(alerts, 'rules/http.yml', 'threshold: 0.07', 'threshold: 0.04');
+    expect(runCommand('bin/review', args, { cwd: dir }).status).toBe(0);
+    expect(runCommand('bin/review', ['--base', 'HEAD', '--fail-on', 'detection-slower', '--scenario', 'worker-5xx-6-percent'], { cwd: dir }).status).toBe(0);
+  }, 180000);
 
   it('--at sets the instant of "who is on call now"', async () => {
     const { dir, alerts } = repo();

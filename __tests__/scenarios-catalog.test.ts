@@ -7,18 +7,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadCatalog } from '../lib/catalog/load';
-import { CatalogIssue, formatIssue } from '../lib/catalog/errors';
+import { formatIssue } from '../lib/catalog/errors';
 import { backgroundSeries } from '../lib/catalog/background';
 import { scenarioEnvironments } from '../lib/catalog/crosscheck-scenarios';
-import { catalogIssues, copyCatalog, edit, FIXTURE_ALERTS, positionOf } from './helpers';
-
-/** The one issue of `file` at `field`; fails with every issue listed when there is none or more than one. */
-function issueAt(issues: CatalogIssue[], file: string, field: string): CatalogIssue {
-  const found = issues.filter((i) => i.file.endsWith(`alerts/${file}`) && i.field === field);
-  expect({ found: found.length, issues: issues.map(formatIssue) }).toMatchObject({ found: 1 });
-  return found[0];
-}
-const where = (i: CatalogIssue) => ({ line: i.line, column: i.column });
+import { catalogIssues, copyCatalog, edit, FIXTURE_ALERTS, issueAt, positionOf, where } from './helpers';
 
 describe('the fixture scenario library', () => {
   const c = loadCatalog(FIXTURE_ALERTS);

@@ -77,7 +77,7 @@ describe('on the fixture catalog', () => {
     const staging = row('health-check-fails', 'staging');
     expect(staging.topPage).toBeUndefined();
     expect(staging.firstNotice).toMatchObject({ at: 70, notified: { kind: 'slack', channel: '#infra-alerts' } });
-    expect(staging.expectations.map((e) => e.text)).toEqual(['does not page in staging', 'Slack for critical within 4m in staging']);
+    expect(staging.expectations.map((e) => e.text)).toEqual(['does not page in staging', 'notifies Slack of critical within 4m in staging']);
   });
 
   it('PagerDuty failing to deliver is told by Slack, never by PagerDuty', () => {

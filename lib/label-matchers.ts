@@ -131,7 +131,7 @@ const regexCache = new Map<string, RegExp>();
 function anchored(re: string): RegExp {
   let r = regexCache.get(re);
   if (!r) {
-    r = new RegExp(`^(?:${re})$`, 's');
+    r = new RegExp(`^(?:${re})$`);
     regexCache.set(re, r);
   }
   return r;

@@ -248,7 +248,7 @@ export function expectationText(e: Expectation): string {
   if (e.pages === PAGES_NONE) return `does not page${svc}${where}`;
   if (e.pages_at_most !== undefined) return `pages nothing above ${e.pages_at_most}${svc}${where}`;
   if (e.pages !== undefined) return `pages ${e.pages}${svc}${e.within ? ` within ${e.within}` : ''}${where}`;
-  if (e.slack !== undefined) return `Slack for ${e.slack}${svc}${e.within ? ` within ${e.within}` : ''}${where}`;
+  if (e.slack !== undefined) return `notifies Slack of ${e.slack}${svc}${e.within ? ` within ${e.within}` : ''}${where}`;
   return `${e.firing}${svc} still firing at +${e.at}${where}`;
 }
 
