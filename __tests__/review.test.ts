@@ -7,6 +7,8 @@ import { reviewAgainst, reviewItems } from '../lib/review/review';
 import { diffItems } from '../lib/review/diff';
 import type { Catalog } from '../lib/catalog/model';
 import { renderMarkdown } from '../lib/review/report';
+import { compareOutcomes } from '../lib/review/simulation';
+import type { Outcome } from '../lib/simulate/outcome';
 import { FIXTURE, edit, runCommand, tempDir, withoutScenarios } from './helpers';
 
 /**
@@ -220,6 +222,28 @@ describe('scenario outcomes, simulated on the base and the head', () => {
     ]);
     expect(r.simulation!.deltas[1].new.at).toBeLessThan(370);
   }, 180000);
+
+  it('classifies by the kind of scenario: a quiet one that starts paging is flagged, one that stops is not', () => {
+    const outcome = (kind: Outcome['kind'], page?: { severity: string; at: number }): Outcome => ({
+      scenario: 's',
+      kind,
+      environment: 'production',
+      step: 30,
+      coarse: false,
+      notifications: [],
+      topPage: page && { ...page, alertname: 'A', notified: { kind: 'pagerduty', service: 'deltacrown-api', policy: 'DeltaCrown high', firstLevel: 'primary on-call' } },
+      historyNoise: [],
+      unjudged: [],
+      expectations: [],
+      ok: true,
+    });
+    const high = { severity: 'high', at: 300 };
+    expect(compareOutcomes(outcome('quiet'), outcome('quiet', high))).toMatchObject({ class: 'starts paging', flagged: true, what: 'now pages high' });
+    expect(compareOutcomes(outcome('quiet', high), outcome('quiet'))).toMatchObject({ class: 'changed', flagged: false, what: 'no longer pages' });
+    expect(compareOutcomes(outcome('incident', high), outcome('incident'))).toMatchObject({ class: 'page lost', flagged: true });
+    expect(compareOutcomes(outcome('incident', high), outcome('incident', { severity: 'high', at: 420 }))).toMatchObject({ class: 'detection slower', flagged: true, what: 'pages high 2m later' });
+    expect(compareOutcomes(outcome('incident', high), outcome('incident', high))).toBeUndefined();
+  });
 
   it('a change of routing only reuses every promtool run of the base', async () => {
     const { alerts } = repo();

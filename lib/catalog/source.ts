@@ -8,9 +8,27 @@ import { CatalogIssue, formatPath } from './errors';
 
 export type FieldPath = readonly (string | number)[];
 
+/**
+ * Parsed documents by their text: a process that loads copies of one catalog (the tests, a review of base and head)
+ * parses each distinct file once. Documents are only read after parsing, never changed. Bounded, oldest out first.
+ */
+const parsed = new Map<string, { doc: Document; lines: LineCounter }>();
+const PARSED_MAX = 256;
+
+function parseOnce(text: string): { doc: Document; lines: LineCounter } {
+  let p = parsed.get(text);
+  if (!p) {
+    const lines = new LineCounter();
+    p = { doc: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true }), lines };
+    if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value!);
+    parsed.set(text, p);
+  }
+  return p;
+}
+
 export class SourceFile {
   readonly doc: Document;
-  private readonly lines = new LineCounter();
+  private readonly lines: LineCounter;
 
   /**
    * @param name path shown in messages (relative, e.g. `alerts/catalog.yml`)
@@ -20,7 +38,7 @@ export class SourceFile {
     readonly name: string,
     readonly text: string,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, strict: true });
+    ({ doc: this.doc, lines: this.lines } = parseOnce(text));
   }
 
   /** YAML syntax errors, located. */

@@ -6,11 +6,11 @@
  *
  * Per scenario and environment, the outcome is its most severe page (severity, time after the onset, who is paged),
  * else its first Slack message, else its first alert. A change is classified:
- * - `page lost`: it pages at a lower severity or not at all ("no longer pages critical");
- * - `detection slower`: same severity, later (the page, else the Slack message, else the first alert);
- * - `starts paging`: a quiet scenario that did not page now pages;
- * - `page gained` / `detection faster`: the opposite of the first two;
- * - `changed`: the same timing, another alert or another receiver.
+ * - `page lost`: an incident pages at a lower severity or not at all ("no longer pages critical");
+ * - `detection slower`: an incident pages at the same severity, later (else its Slack message, else its first alert);
+ * - `starts paging`: a quiet scenario pages (or pages higher);
+ * - `page gained` / `detection faster`: the opposite of the first two, for an incident;
+ * - `changed`: anything else (another alert or receiver; a quiet scenario that pages less, or notifies later).
  * Flagged ⚠️: an incident scenario that pages later, at a lower severity or not at all, or a quiet scenario that
  * starts to page.
  */
@@ -85,20 +85,21 @@ export function compareOutcomes(base: Outcome, head: Outcome): ScenarioDelta | u
   let cls: SimulationClass;
   let what: string;
   if (n.pageRank > o.pageRank) {
-    cls = 'page lost';
+    cls = incident ? 'page lost' : 'changed';
     what = n.pageRank === Infinity ? 'no longer pages' : `no longer pages ${base.topPage!.severity} (now ${head.topPage!.severity})`;
   } else if (n.pageRank < o.pageRank) {
-    cls = !incident && o.pageRank === Infinity ? 'starts paging' : 'page gained';
+    cls = incident ? 'page gained' : 'starts paging';
     what = `now pages ${head.topPage!.severity}${base.topPage ? ` (was ${base.topPage.severity})` : ''}`;
   } else if (o.at !== undefined && n.at !== undefined && n.at !== o.at) {
-    cls = n.at > o.at ? 'detection slower' : 'detection faster';
+    cls = !incident ? 'changed' : n.at > o.at ? 'detection slower' : 'detection faster';
     const d = Math.abs(n.at - o.at);
     what = `${o.pageRank === Infinity ? 'notifies' : `pages ${base.topPage!.severity}`} ${at(d)} ${n.at > o.at ? 'later' : 'sooner'}`;
   } else if (o.text !== n.text || (o.at === undefined) !== (n.at === undefined)) {
     cls = 'changed';
     what = 'another alert or receiver';
   } else return undefined;
-  const flagged = (incident && (cls === 'page lost' || cls === 'detection slower')) || cls === 'starts paging';
+  // The classes a reviewer must look at: an incident heard later, lower or not at all; a quiet scenario that pages.
+  const flagged = cls === 'page lost' || cls === 'detection slower' || cls === 'starts paging';
   return { scenario: head.scenario, environment: head.environment, kind: head.kind, class: cls, flagged, what, old: o, new: n };
 }
 
