@@ -15,7 +15,7 @@ import { resolveChecks } from '../lib/plan/synthetics';
 import { parsePromql } from '../lib/promql';
 import { parse, stringify } from 'yaml';
 import { spawnSync } from 'child_process';
-import { FIXTURE_ALERTS, LIVE_ALERTS, copyCatalog, edit, positionOf, catalogIssues, requireBinary, tempDir } from './helpers';
+import { FIXTURE_ALERTS, LIVE_ALERTS, copyCatalog, edit, positionOf, catalogIssues, requireBinary, tempDir, withoutScenarios } from './helpers';
 import { resolve } from '../lib/plan/resolve';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
@@ -293,6 +293,7 @@ describe('thresholds drawn on the panels', () => {
   it('leaves out the panel of a family the catalog no longer has', () => {
     const dir = copyCatalog();
     edit(dir, 'rules/redis.yml', /  - family: redis-memory[\s\S]*$/, '');
+    withoutScenarios(dir);
     const infra = renderDashboards(resolve(loadCatalog(dir), 'production')).find((d) => d.kind === 'infrastructure')!;
     const titles = panelsOf(infra.model as Json).map((p) => p.title);
     expect(titles).not.toContain('Redis memory used of maxmemory');

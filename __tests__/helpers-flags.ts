@@ -95,13 +95,49 @@ const SECTION = `
 A flag differs from its expected value.
 `;
 
-/** Adds the test's flags, their alert family and its runbook section to the catalog copy in `dir` (its `alerts/`). */
+/** The flags' healthy background (every watched flag at its production value) and a scenario per alert. */
+const BACKGROUND = `  deltacrown_feature_flag_enabled:
+    - { labels: { service: deltacrown-api, flag: CACHE_ENABLED }, value: 1 }
+    - { labels: { service: deltacrown-api, flag: BETA_ENABLED }, value: 0 }
+`;
+const SCENARIOS = `# yaml-language-server: $schema=../schemas/scenarios.schema.json
+scenarios:
+  - name: cache-flag-turned-off
+    description: CACHE_ENABLED turned off (expected on).
+    kind: incident
+    runbook: feature-flag-drift
+    next_to: { DeltaCrownFeatureFlagDrift: firing }
+    duration: 15m
+    changes:
+      - value: { select: 'deltacrown_feature_flag_enabled{flag="CACHE_ENABLED"}', to: 0 }
+    expect:
+      - { slack: warning, within: 10m }
+  - name: flag-gauge-dropped
+    description: The flag gauge disappears.
+    kind: incident
+    runbook: feature-flag-drift
+    next_to: { DeltaCrownFeatureFlagMissing: firing }
+    duration: 15m
+    changes:
+      - vanish: { select: 'deltacrown_feature_flag_enabled' }
+    expect:
+      - { slack: warning, within: 10m }
+`;
+
+/**
+ * Adds the test's flags, their alert family and its runbook section to the catalog copy in `dir` (its `alerts/`);
+ * where the copy has a scenario library, the flags' background and a scenario for each of the two alerts too.
+ */
 export function addFeatureFlags(dir: string): string {
   // The gauge the application exposes, in the metric contract (the fixture predates it).
   fs.appendFileSync(path.join(dir, 'metrics.yml'), '  deltacrown_feature_flag_enabled:\n    type: gauge\n    labels: [service, flag]\n    source: deltacrown-api\n');
   fs.writeFileSync(path.join(dir, 'feature_flags.yml'), FLAGS);
   fs.writeFileSync(path.join(dir, 'rules', 'feature-flags.yml'), RULES);
   fs.appendFileSync(path.join(dir, '..', 'docs', 'runbook.md'), SECTION);
+  if (fs.existsSync(path.join(dir, 'scenarios', 'background.yml'))) {
+    fs.appendFileSync(path.join(dir, 'scenarios', 'background.yml'), BACKGROUND);
+    fs.writeFileSync(path.join(dir, 'scenarios', 'feature-flags.yml'), SCENARIOS);
+  }
   return dir;
 }
 

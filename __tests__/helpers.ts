@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { spawnSync, SpawnSyncReturns } from 'child_process';
 import { loadCatalog } from '../lib/catalog/load';
-import { CatalogError, CatalogIssue } from '../lib/catalog/errors';
+import { CatalogError, CatalogIssue, formatIssue } from '../lib/catalog/errors';
 import { markdownAnchors } from '../lib/markdown';
 
 export const ROOT = path.join(__dirname, '..');
@@ -45,6 +45,14 @@ export function copyCatalog(): string {
   const dir = tempDir('deltacrown-catalog-');
   fs.cpSync(FIXTURE, dir, { recursive: true });
   return path.join(dir, 'alerts');
+}
+
+/**
+ * Removes the scenario library (`scenarios/`) of a catalog copy: a test that takes alerts, checks or metrics away
+ * takes away the scenarios that speak of them (a catalog without a scenario library is valid).
+ */
+export function withoutScenarios(catalogDir: string): void {
+  fs.rmSync(path.join(catalogDir, 'scenarios'), { recursive: true, force: true });
 }
 
 /** Replaces `from` (must occur) by `to` in `file` of a catalog copy; returns the new text. */
@@ -99,6 +107,16 @@ export function catalogIssues(dir: string): CatalogIssue[] {
   }
   throw new Error(`the catalog in ${dir} was accepted; expected it to be rejected`);
 }
+
+/** The one issue of `file` (relative to `alerts/`) at `field`; fails with every issue listed when there is none or more than one. */
+export function issueAt(issues: CatalogIssue[], file: string, field: string): CatalogIssue {
+  const found = issues.filter((i) => i.file.endsWith(`alerts/${file}`) && i.field === field);
+  expect({ found: found.length, issues: issues.map(formatIssue) }).toMatchObject({ found: 1 });
+  return found[0];
+}
+
+/** Line and column of an issue, to compare with `positionOf`. */
+export const where = (i: CatalogIssue) => ({ line: i.line, column: i.column });
 
 /** The anchors of every heading of a runbook, default the project's docs/runbook.md (the loader checks the catalog's anchors with the same function). */
 export function runbookAnchors(file = path.join(ROOT, 'docs', 'runbook.md')): Set<string> {

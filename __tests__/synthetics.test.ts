@@ -17,7 +17,7 @@ import { renderRuleGroups } from '../lib/render/prometheus-rules';
 import { renderPromtoolTests } from '../lib/render/promtool-tests';
 import { renderExport, toYaml, writeFiles } from '../lib/export';
 import { SM_LABEL_LIMITS } from '../constructs/grafana/synthetic-monitoring-check';
-import { FIXTURE_ALERTS, copyCatalog, edit, positionOf, requireBinary, runCommand, tempDir, catalogIssues } from './helpers';
+import { FIXTURE_ALERTS, copyCatalog, edit, positionOf, requireBinary, runCommand, tempDir, catalogIssues, withoutScenarios } from './helpers';
 import { POST_CHECK, appendPostCheck, catalogWithPostCheck, coverPostCheck } from './helpers-synthetics';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
@@ -220,6 +220,7 @@ describe('blackbox_exporter export', () => {
     fs.rmSync(path.join(dir, 'synthetics'), { recursive: true });
     fs.rmSync(path.join(dir, 'rules', 'synthetics.yml'));
     edit(dir, 'dashboards.yml', 'families: [synthetic-checks]', 'families: []');
+    withoutScenarios(dir);
     const files = renderExport(loadCatalog(dir));
     expect([...files.keys()].filter((f) => f.includes('synthetics/'))).toEqual([]);
     expect(writeFiles(new Map(), tempDir())).toEqual([]);
@@ -392,6 +393,7 @@ describe('uptime_checks.yml validation', () => {
     const dir = copyCatalog();
     fs.rmSync(path.join(dir, 'rules', 'synthetics.yml'));
     edit(dir, 'dashboards.yml', 'families: [synthetic-checks]', 'families: []');
+    withoutScenarios(dir);
     expect(loadErrors(dir)).toEqual([expect.stringMatching(/uptime_checks\.yml:\d+:\d+: checks: no alert family 'synthetic-checks' in rules\/\*\.yml/)]);
   });
 });

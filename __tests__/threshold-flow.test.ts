@@ -1,7 +1,7 @@
 /**
  * The README's "How to change a threshold" flow, performed on a temporary copy of the project, leaves the suite
- * green: raise the critical 5xx threshold by two points and move its examples with it (the YAML edited through its
- * parsed document, found by alert name), `npm run validate`, `npm run docs`, then `jest -u` on every test file that
+ * green: raise the critical 5xx threshold by two points and move its examples and the scenarios next to it with it
+ * (the YAML edited through its parsed document, found by alert name), `npm run validate`, `npm run docs`, then `jest -u` on every test file that
  * reads the live catalog. The other test files read only the fixture catalog (checked below), so no threshold of
  * `alerts/` can turn them red.
  */
@@ -56,11 +56,35 @@ function raiseRatioThreshold(project: string, alert: string): { from: number; to
         move('fires', to + 0.001);
         move('quiet', to - 0.001);
         fs.writeFileSync(file, doc.toString({ lineWidth: 0 }));
+        moveScenarios(project, alert, to - from);
         return { from, to, file: path.relative(project, file) };
       }
     }
   }
   throw new Error(`the live catalog has no alert ${alert}: point ALERT in ${THIS} at a 5xx ratio alert of alerts/rules/`);
+}
+
+/**
+ * Step 2 for the scenarios next to the alert (`next_to: { <alert>: … }` in alerts/scenarios/*.yml): their ratios move
+ * by as much as the threshold, so each stays on its side of it.
+ */
+function moveScenarios(project: string, alert: string, by: number): void {
+  const dir = path.join(project, 'alerts', 'scenarios');
+  for (const f of fs.readdirSync(dir).filter((x) => x !== 'background.yml')) {
+    const file = path.join(dir, f);
+    const doc = parseDocument(fs.readFileSync(file, 'utf8'));
+    let moved = false;
+    for (const s of (doc.get('scenarios') as YAMLSeq<YAMLMap>).items) {
+      if (!(s.get('next_to') as YAMLMap | undefined)?.has(alert)) continue;
+      for (const ch of (s.get('changes') as YAMLSeq<YAMLMap>).items) {
+        const ratio = ch.get('ratio') as YAMLMap | undefined;
+        if (!ratio) continue;
+        ratio.set('to', Math.round((Number(ratio.get('to')) + by) * 10000) / 10000);
+        moved = true;
+      }
+    }
+    if (moved) fs.writeFileSync(file, doc.toString({ lineWidth: 0 }));
+  }
 }
 
 describe('the README threshold flow on a copy of the project', () => {

@@ -9,18 +9,8 @@ import { parseDocument } from 'yaml';
 import { loadCatalog } from '../lib/catalog/load';
 import { allAlerts, resolveEnvironment } from '../lib/catalog/resolve';
 import { renderExport } from '../lib/export';
-import { CatalogIssue, formatIssue } from '../lib/catalog/errors';
-import { catalogIssues, copyCatalog, edit, positionOf, ROOT, runCommand } from './helpers';
-
-/** The one issue of `file` at `field`; fails with every issue listed when there is none or more than one. */
-function issueAt(issues: CatalogIssue[], file: string, field: string): CatalogIssue {
-  const found = issues.filter((i) => i.file.endsWith(`alerts/${file}`) && i.field === field);
-  expect({ found: found.length, issues: issues.map(formatIssue) }).toMatchObject({ found: 1 });
-  return found[0];
-}
-
-/** Line and column of an issue, to compare with `positionOf`. */
-const where = (i: CatalogIssue) => ({ line: i.line, column: i.column });
+import { formatIssue } from '../lib/catalog/errors';
+import { catalogIssues, copyCatalog, edit, issueAt, positionOf, ROOT, runCommand, where } from './helpers';
 
 describe('runbook anchors', () => {
   it('an alert family whose anchor is not a section of docs/runbook.md', () => {

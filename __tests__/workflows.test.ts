@@ -69,10 +69,15 @@ describe('pr.yml', () => {
     expect(fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8')).toMatch(/^export CHECKPOINT_DISABLE=1$/m);
   });
 
-  it('reviews against the PR base with full history and posts (or updates) one comment', () => {
+  it('reviews against the PR base with full history, the scenario simulation included, and posts (or updates) one comment', () => {
     const job = pr.jobs.review;
     expect(job.steps.find((s: any) => s.uses?.startsWith('actions/checkout')).with['fetch-depth']).toBe(0);
     expect(runs(job).join('\n')).toContain('npm run -s review -- --base "origin/${{ github.base_ref }}" > review.md');
+    // The review simulates the scenario library with the real promtool: installed before the review runs.
+    const install = runs(job).findIndex((r) => /apt-get install .*\bprometheus\b/.test(r));
+    const review = runs(job).findIndex((r) => r.includes('npm run -s review'));
+    expect(install).toBeGreaterThanOrEqual(0);
+    expect(install).toBeLessThan(review);
     const script = job.steps.find((s: any) => s.uses?.startsWith('actions/github-script')).with.script as string;
     expect(script).toContain('updateComment');
     expect(script).toContain('createComment');

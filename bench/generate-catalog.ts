@@ -39,6 +39,9 @@ function renameAlerts(family: any, svc: string): any {
 export function generateCatalog(n: number): string {
   const dir = path.join(benchTemp(`bench-catalog-${n}-`), 'alerts');
   fs.cpSync(ALERTS, dir, { recursive: true });
+  // Synth is measured here, not the simulation: the scenario library speaks of the committed catalog's alerts only
+  // (the generated ones would have no scenario next to their thresholds).
+  fs.rmSync(path.join(dir, 'scenarios'), { recursive: true, force: true });
   // The runbook next to it, as in the project: the loader checks every runbook anchor against it.
   fs.mkdirSync(path.join(dir, '..', 'docs'));
   fs.copyFileSync(path.join(ALERTS, '..', 'docs', 'runbook.md'), path.join(dir, '..', 'docs', 'runbook.md'));

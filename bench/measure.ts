@@ -7,6 +7,8 @@ import { spawnSync } from 'child_process';
 export interface Measurement {
   wallMs: number;
   peakRssMiB: number;
+  /** What the command printed. */
+  stdout: string;
 }
 
 const ROOT = path.join(__dirname, '..');
@@ -27,9 +29,9 @@ export function removeBenchTemps(): void {
 
 /**
  * `node --require rss-hook scripts/run.cjs <entry> <args>` — the command an npm script runs (`main`,
- * `bin/validate`, …) — with `env` added. Throws when it exits non-zero.
+ * `bin/validate`, …) — with `env` added. Throws when it exits with a code not in `exitCodes` (default: 0 only).
  */
-export function measure(entry: string, args: string[] = [], env: Record<string, string> = {}): Measurement {
+export function measure(entry: string, args: string[] = [], env: Record<string, string> = {}, exitCodes: number[] = [0]): Measurement {
   const usageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   const usage = path.join(usageDir, 'usage.json');
   const start = process.hrtime.bigint();
@@ -37,12 +39,13 @@ export function measure(entry: string, args: string[] = [], env: Record<string, 
     cwd: ROOT,
     env: { ...process.env, ...env, BENCH_USAGE_FILE: usage },
     encoding: 'utf8',
+    maxBuffer: 256 * 2 ** 20,
   });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`${entry} exited ${r.status}: ${r.stderr}`);
+  if (!exitCodes.includes(r.status ?? -1)) throw new Error(`${entry} exited ${r.status}: ${r.stderr}`);
   const ru = JSON.parse(fs.readFileSync(usage, 'utf8')) as { maxRSS: number };
   fs.rmSync(usageDir, { recursive: true, force: true });
-  return { wallMs, peakRssMiB: ru.maxRSS / 1024 };
+  return { wallMs, peakRssMiB: ru.maxRSS / 1024, stdout: r.stdout };
 }
 
 /** Median of a list of numbers. */

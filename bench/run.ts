@@ -9,13 +9,17 @@
  *   (bench/generate-catalog.ts): time, memory, resources and rules per service, and how time grows;
  * - end to end: the delivery latencies of the pipeline test (real prometheus and alertmanager), unless
  *   BENCH_SKIP_E2E=1;
+ * - simulate: `npm run simulate` over the whole scenario library (every scenario, every environment it runs in, one
+ *   promtool process per run, as many at a time as there are cores), BENCH_SIMULATE_RUNS runs (default 1), against
+ *   the goal of 60 s on this 2-core machine (peak RSS: the Node process, not its promtool children);
  * - the PR loop: wall time of `npm test` (type-check and the whole jest suite, as CI runs it), BENCH_TEST_RUNS
  *   runs (default 1; 0 skips it), against the goal of 45 s on this 2-core machine.
  * Every temp directory it makes is removed at the end.
  *
  * Prints Markdown, writes bench/results.md and bench/results.json, and puts the table in the README (between
  * `<!-- bench:begin -->` and `<!-- bench:end -->`). BENCH_RUNS sets the runs per row (default 5; scale rows use
- * at most 3).
+ * at most 3). BENCH_ONLY=simulate measures the simulation alone and merges it into the last results (the other rows
+ * as they were measured).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -31,6 +35,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TEST_RUNS = Number(process.env.BENCH_TEST_RUNS ?? 1);
 /** The PR loop's goal on this machine (2 cores): `npm test` within 45 s. */
 const TEST_GOAL_MS = 45000;
+const SIMULATE_RUNS = Number(process.env.BENCH_SIMULATE_RUNS ?? 1);
+/** The simulation's goal on this machine (2 cores): the whole scenario library within 60 s. */
+const SIMULATE_GOAL_MS = 60000;
 const SCALE = [10, 50, 200];
 /** Synth goals on this machine: the whole app ≤ 1 s and ≤ 200 MiB peak RSS; 200 generated services ≤ 4 s. */
 const SYNTH_GOAL_MS = 1000;
@@ -88,6 +95,29 @@ function e2eLatencies(): Record<string, number> | undefined {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
+interface SimulateRow extends Row {
+  /** Scenario runs (scenario × environment) and promtool processes of one simulation. */
+  scenarioRuns: number;
+  processes: number;
+  failed: number;
+  goalMs: number;
+  /** When it was measured (BENCH_ONLY=simulate measures it apart from the other rows). */
+  date?: string;
+}
+
+/** `npm run simulate` over the whole library, in a fresh process each run. */
+function simulateRow(): SimulateRow {
+  let last: { outcomes: unknown[]; processes: number } | undefined;
+  const row = series('simulate: the whole scenario library', SIMULATE_RUNS, () => {
+    // Exit 1 (a failed expectation) still measures; the row says how many failed.
+    const m = measure('bin/simulate', ['--json'], {}, [0, 1]);
+    last = JSON.parse(m.stdout);
+    return m;
+  });
+  const outcomes = (last?.outcomes ?? []) as { ok: boolean }[];
+  return { ...row, scenarioRuns: outcomes.length, processes: last?.processes ?? 0, failed: outcomes.filter((o) => !o.ok).length, goalMs: SIMULATE_GOAL_MS };
+}
+
 /** Wall time of `npm test` (ms), median of `TEST_RUNS` runs; undefined when skipped. Throws when the suite fails. */
 function testLoop(): { runs: number; medianMs: number } | undefined {
   if (TEST_RUNS <= 0) return undefined;
@@ -115,46 +145,91 @@ function updateReadme(md: string): void {
   fs.writeFileSync(file, `${readme.slice(0, i + begin.length)}\n${md}${readme.slice(j)}`);
 }
 
-function main(): void {
-  const base = [synthRow('synth: all stacks, both environments', RUNS), { ...series('validate: load and check the catalog', RUNS, () => measure('bin/validate')) }];
-  const scale = SCALE.map((n) => synthRow(`synth: ${n} services`, Math.min(RUNS, 3), generateCatalog(n)));
-  const latencies = e2eLatencies();
-  const loop = testLoop();
+interface Results {
+  machine: string;
+  date: string;
+  testLoop?: { runs: number; medianMs: number };
+  base: Row[];
+  scale: Row[];
+  timeGrowth: number;
+  serviceGrowth: number;
+  latencies?: Record<string, number>;
+  simulate?: SimulateRow;
+}
 
-  const first = scale[0];
-  const last = scale[scale.length - 1];
-  const timeGrowth = last.medianMs / first.medianMs;
-  const serviceGrowth = last.services! / first.services!;
+/** The Markdown of a set of results (bench/results.md and the README's benchmark section). */
+function render(r: Results): string {
+  const first = r.scale[0];
+  const last = r.scale[r.scale.length - 1];
+  const sim = r.simulate;
   const lines = [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.`,
+    `Measured ${r.date.slice(0, 10)} on ${r.machine}.`,
     '',
-    `Synth goals: all stacks ≤ ${s(SYNTH_GOAL_MS)} (${s(base[0].medianMs)}: ${base[0].medianMs <= SYNTH_GOAL_MS ? 'met' : 'MISSED'}), peak RSS ≤ ${SYNTH_RSS_GOAL_MIB} MiB (${base[0].peakRssMiB.toFixed(0)} MiB: ${base[0].peakRssMiB <= SYNTH_RSS_GOAL_MIB ? 'met' : 'MISSED'}), ${last.services} services ≤ ${s(SCALE_GOAL_MS)} (${s(last.medianMs)}: ${last.medianMs <= SCALE_GOAL_MS ? 'met' : 'MISSED'}).`,
+    `Synth goals: all stacks ≤ ${s(SYNTH_GOAL_MS)} (${s(r.base[0].medianMs)}: ${r.base[0].medianMs <= SYNTH_GOAL_MS ? 'met' : 'MISSED'}), peak RSS ≤ ${SYNTH_RSS_GOAL_MIB} MiB (${r.base[0].peakRssMiB.toFixed(0)} MiB: ${r.base[0].peakRssMiB <= SYNTH_RSS_GOAL_MIB ? 'met' : 'MISSED'}), ${last.services} services ≤ ${s(SCALE_GOAL_MS)} (${s(last.medianMs)}: ${last.medianMs <= SCALE_GOAL_MS ? 'met' : 'MISSED'}).`,
     '',
-    ...(loop ? [`PR loop: \`npm test\` (type-check and every test) takes ${s(loop.medianMs)} (median of ${loop.runs}); goal ≤ ${s(TEST_GOAL_MS)}: ${loop.medianMs <= TEST_GOAL_MS ? 'met' : 'MISSED'}.`, ''] : []),
+    ...(r.testLoop ? [`PR loop: \`npm test\` (type-check and every test) takes ${s(r.testLoop.medianMs)} (median of ${r.testLoop.runs}); goal ≤ ${s(TEST_GOAL_MS)}: ${r.testLoop.medianMs <= TEST_GOAL_MS ? 'met' : 'MISSED'}.`, ''] : []),
+    ...(sim
+      ? [
+          `Simulation: \`npm run simulate\` runs the whole scenario library (${sim.scenarioRuns} scenario runs, ${sim.processes} promtool processes${sim.failed ? `, ${sim.failed} FAILED` : ''}) in ${s(sim.medianMs)} (median of ${sim.runs}${sim.date ? `, measured ${sim.date.slice(0, 10)}` : ''}); goal ≤ ${s(sim.goalMs)}: ${sim.medianMs <= sim.goalMs ? 'met' : 'MISSED'}.`,
+          '',
+        ]
+      : []),
     '| what | runs | median wall time | peak RSS | stacks | resources | rules |',
     '|---|---|---|---|---|---|---|',
-    ...base.map((r) => `| ${r.name} | ${r.runs} | ${s(r.medianMs)} | ${r.peakRssMiB.toFixed(0)} MiB | ${r.stacks ?? ''} | ${r.resources ?? ''} | ${r.rules ?? ''} |`),
+    ...[...r.base, ...(sim ? [sim] : [])].map((x) => `| ${x.name} | ${x.runs} | ${s(x.medianMs)} | ${x.peakRssMiB.toFixed(0)} MiB | ${x.stacks ?? ''} | ${x.resources ?? ''} | ${x.rules ?? ''} |`),
     '',
     'Scale (generated catalogs, every service with the full alert set; both environments):',
     '',
     '| services | runs | median wall time | peak RSS | resources | rules | ms per service | resources per service | rules per service |',
     '|---|---|---|---|---|---|---|---|---|',
-    ...scale.map(
-      (r) =>
-        `| ${r.services} | ${r.runs} | ${s(r.medianMs)} | ${r.peakRssMiB.toFixed(0)} MiB | ${r.resources} | ${r.rules} | ${(r.medianMs / r.services!).toFixed(0)} | ${(r.resources! / r.services!).toFixed(1)} | ${(r.rules! / r.services!).toFixed(1)} |`,
+    ...r.scale.map(
+      (x) =>
+        `| ${x.services} | ${x.runs} | ${s(x.medianMs)} | ${x.peakRssMiB.toFixed(0)} MiB | ${x.resources} | ${x.rules} | ${(x.medianMs / x.services!).toFixed(0)} | ${(x.resources! / x.services!).toFixed(1)} | ${(x.rules! / x.services!).toFixed(1)} |`,
     ),
     '',
-    `From ${first.services} to ${last.services} services (×${serviceGrowth.toFixed(0)}) synth time grows ×${timeGrowth.toFixed(1)}: ${timeGrowth <= serviceGrowth ? 'no faster than linear' : 'FASTER THAN LINEAR'}.`,
+    `From ${first.services} to ${last.services} services (×${r.serviceGrowth.toFixed(0)}) synth time grows ×${r.timeGrowth.toFixed(1)}: ${r.timeGrowth <= r.serviceGrowth ? 'no faster than linear' : 'FASTER THAN LINEAR'}.`,
   ];
-  if (latencies) {
+  if (r.latencies) {
     lines.push('', 'End-to-end delivery (real prometheus + alertmanager, timings shortened: evaluation 1 s, `for` 2 s, group_wait 1 s):', '', '| path | latency |', '|---|---|');
-    for (const [k, v] of Object.entries(latencies)) lines.push(`| ${k} | ${s(v)} |`);
+    for (const [k, v] of Object.entries(r.latencies)) lines.push(`| ${k} | ${s(v)} |`);
   }
-  const md = `${lines.join('\n')}\n`;
+  return `${lines.join('\n')}\n`;
+}
+
+function write(r: Results): void {
+  const md = render(r);
   fs.writeFileSync(path.join(__dirname, 'results.md'), md);
   updateReadme(md);
-  fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify({ machine: machine(), date: new Date().toISOString(), testLoop: loop, base, scale, timeGrowth, serviceGrowth, latencies }, null, 2)}\n`);
+  fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(r, null, 2)}\n`);
   process.stdout.write(md);
+}
+
+function main(): void {
+  const date = new Date().toISOString();
+  if (process.env.BENCH_ONLY === 'simulate') {
+    const previous = JSON.parse(fs.readFileSync(path.join(__dirname, 'results.json'), 'utf8')) as Results;
+    write({ ...previous, simulate: { ...simulateRow(), date } });
+    return;
+  }
+  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only 'simulate' can run alone`);
+  const base = [synthRow('synth: all stacks, both environments', RUNS), { ...series('validate: load and check the catalog', RUNS, () => measure('bin/validate')) }];
+  const scale = SCALE.map((n) => synthRow(`synth: ${n} services`, Math.min(RUNS, 3), generateCatalog(n)));
+  const simulate = { ...simulateRow(), date };
+  const latencies = e2eLatencies();
+  const loop = testLoop();
+  const first = scale[0];
+  const last = scale[scale.length - 1];
+  write({
+    machine: machine(),
+    date,
+    testLoop: loop,
+    base,
+    scale,
+    timeGrowth: last.medianMs / first.medianMs,
+    serviceGrowth: last.services! / first.services!,
+    latencies,
+    simulate,
+  });
 }
 
 try {

@@ -55,3 +55,16 @@ export function instantOption(options: Map<string, string | true>, name: string,
   }
   return new Date(v);
 }
+
+/** A comma-separated (or repeated) list option. */
+export function listOption(argv: string[], name: string): string[] | undefined {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === `--${name}` && i + 1 < argv.length) out.push(argv[++i]);
+    else if (a.startsWith(`--${name}=`)) out.push(a.slice(name.length + 3));
+  }
+  const items = out.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+  return items.length ? items : undefined;
+}
+

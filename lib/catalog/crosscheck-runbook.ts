@@ -1,6 +1,6 @@
 /**
  * Every runbook anchor the catalog writes — alert families (`rules/*.yml`), SLOs (`slos.yml`), guardrail alarms
- * (`guardrails.yml`) and dashboards (`dashboards.yml`) — must be a section of the runbook (`docs/runbook.md`):
+ * (`guardrails.yml`), dashboards (`dashboards.yml`) and incident scenarios (`scenarios/*.yml`) — must be a section of the runbook (`docs/runbook.md`):
  * the anchor becomes a `runbook_url` / alarm description / dashboard link, and a dead one sends the on-call to the
  * top of the runbook in the middle of an incident. Synthetic checks link through their alert family.
  */
@@ -32,6 +32,9 @@ export function runbookReferences(c: Catalog): { src: SourceFile; at: FieldPath;
   }
   const dashboards = c.sources.dashboards;
   if (c.dashboards && dashboards) c.dashboards.dashboards.forEach((d, i) => out.push({ src: dashboards, at: ['dashboards', i, 'runbook'], anchor: d.runbook }));
+  for (const { source, data } of c.scenarioFiles) {
+    data.scenarios.forEach((s, i) => s.runbook !== undefined && out.push({ src: source, at: ['scenarios', i, 'runbook'], anchor: s.runbook }));
+  }
   return out;
 }
 

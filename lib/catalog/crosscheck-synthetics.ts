@@ -6,6 +6,7 @@
  * each alert waits exactly one check period (`for` = frequency), so that it fires on the second consecutive
  * failed run and never on one. Every issue is located in its file.
  */
+import { MatchOp, matches } from '../label-matchers';
 import { parser } from '@prometheus-io/lezer-promql';
 import { CatalogIssue } from './errors';
 import type { Catalog } from './model';
@@ -210,19 +211,9 @@ export function selectedChecks(expr: string, names: readonly string[]): string[]
   return names.filter((name) => selectors.some((ms) => ms.every((m) => accepts(m, name))));
 }
 
+/** Whether a `job` matcher of the expression selects the check `name` (as Prometheus matches labels). */
 function accepts(m: { op: string; value: string }, name: string): boolean {
-  switch (m.op) {
-    case '=':
-      return name === m.value;
-    case '!=':
-      return name !== m.value;
-    case '=~':
-      return new RegExp(`^(?:${m.value})$`).test(name);
-    case '!~':
-      return !new RegExp(`^(?:${m.value})$`).test(name);
-    default:
-      return false;
-  }
+  return (['=', '!=', '=~', '!~'] as string[]).includes(m.op) && matches({ name: 'job', op: m.op as MatchOp, value: m.value }, { job: name });
 }
 
 /** A PromQL string literal's value ("…", '…' or `…`). */

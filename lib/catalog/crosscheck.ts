@@ -15,6 +15,7 @@ import { crossCheckDashboards } from './crosscheck-dashboards';
 import { crossCheckLiveness } from './crosscheck-liveness';
 import { crossCheckFeatureFlags, hasFeatureFlagFamily } from './crosscheck-feature-flags';
 import { FEATURE_FLAG_EXPECTED } from './feature-flags';
+import { crossCheckScenarios } from './crosscheck-scenarios';
 import { seconds } from '../duration';
 import { fmt } from '../num';
 
@@ -68,6 +69,7 @@ export function crossCheck(c: Catalog): CatalogIssue[] {
   issues.push(...crossCheckDashboards(c));
   issues.push(...crossCheckLiveness(c));
   issues.push(...crossCheckFeatureFlags(c));
+  issues.push(...crossCheckScenarios(c));
   return issues;
 }
 

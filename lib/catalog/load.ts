@@ -41,9 +41,11 @@ export function loadCatalog(dir: string, options: LoadOptions = {}): Catalog {
 
   const parsed: Partial<Record<CatalogFileKind, { source: SourceFile; data: unknown }[]>> = {};
   const seen = new Set<string>();
+  // A file named by one kind (scenarios/background.yml) is not also a file of a pattern that matches it (scenarios/*.yml).
+  const named = new Set<string>(Object.values(CATALOG_FILES).map((s) => s.pattern).filter((p) => !p.includes('*')));
   for (const kind of Object.keys(CATALOG_FILES) as CatalogFileKind[]) {
     const spec = CATALOG_FILES[kind];
-    const files = matchFiles(root, spec.pattern);
+    const files = matchFiles(root, spec.pattern).filter((f) => !spec.pattern.includes('*') || !named.has(f));
     files.forEach((f) => seen.add(f));
     if (files.length === 0 && spec.required) {
       issues.push({ file: display(path.join(root, spec.pattern)), line: 1, column: 1, field: '', message: 'required catalog file is missing' });
@@ -118,6 +120,7 @@ function assemble(root: string, parsed: Partial<Record<CatalogFileKind, { source
   const synthetics = one('synthetics');
   const dashboards = one('dashboards');
   const featureFlags = one('feature_flags');
+  const background = one('background');
   return {
     dir: root,
     catalog: main.data as Catalog['catalog'],
@@ -129,6 +132,8 @@ function assemble(root: string, parsed: Partial<Record<CatalogFileKind, { source
     synthetics: synthetics?.data as Catalog['synthetics'],
     dashboards: dashboards?.data as Catalog['dashboards'],
     featureFlags: featureFlags?.data as Catalog['featureFlags'],
+    background: background?.data as Catalog['background'],
+    scenarioFiles: (parsed.scenarios ?? []).map((e) => ({ source: e.source, data: e.data as Catalog['scenarioFiles'][number]['data'] })),
     sources: {
       catalog: main.source,
       metrics: metrics.source,
@@ -138,6 +143,7 @@ function assemble(root: string, parsed: Partial<Record<CatalogFileKind, { source
       synthetics: synthetics?.source,
       dashboards: dashboards?.source,
       featureFlags: featureFlags?.source,
+      background: background?.source,
     },
   };
 }

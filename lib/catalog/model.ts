@@ -15,6 +15,8 @@ import { dashboardsFileSchema } from './schema-dashboards';
 import type { DashboardsFile } from './schema-dashboards';
 import { featureFlagsFileSchema } from './schema-feature-flags';
 import type { FeatureFlagsFile } from './schema-feature-flags';
+import { backgroundFileSchema, scenarioFileSchema } from './schema-scenarios';
+import type { BackgroundFile, ScenarioFile } from './schema-scenarios';
 import type { SourceFile } from './source';
 import type { BurnAlert, Slo } from './schema';
 
@@ -40,6 +42,9 @@ export const CATALOG_FILES = {
   synthetics: { pattern: 'synthetics/uptime_checks.yml', schema: syntheticsFileSchema as ZodTypeAny, required: false },
   dashboards: { pattern: 'dashboards.yml', schema: dashboardsFileSchema as ZodTypeAny, required: false },
   feature_flags: { pattern: 'feature_flags.yml', schema: featureFlagsFileSchema as ZodTypeAny, required: false },
+  // A file name wins over a pattern that also matches it: background.yml is the background, not a scenario file.
+  background: { pattern: 'scenarios/background.yml', schema: backgroundFileSchema as ZodTypeAny, required: false },
+  scenarios: { pattern: 'scenarios/*.yml', schema: scenarioFileSchema as ZodTypeAny, required: false },
 } as const;
 
 export type CatalogFileKind = keyof typeof CATALOG_FILES;
@@ -61,6 +66,10 @@ export interface Catalog {
   readonly dashboards?: DashboardsFile;
   /** The feature flags and their expected value per environment (feature_flags.yml), when the catalog has them. */
   readonly featureFlags?: FeatureFlagsFile;
+  /** The healthy background every simulated scenario starts from (scenarios/background.yml), when the catalog has one. */
+  readonly background?: BackgroundFile;
+  /** The scenario library (scenarios/*.yml): one entry per file. */
+  readonly scenarioFiles: readonly { source: SourceFile; data: ScenarioFile }[];
   readonly sources: {
     catalog: SourceFile;
     metrics: SourceFile;
@@ -70,6 +79,7 @@ export interface Catalog {
     synthetics?: SourceFile;
     dashboards?: SourceFile;
     featureFlags?: SourceFile;
+    background?: SourceFile;
   };
 }
 

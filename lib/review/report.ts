@@ -1,11 +1,14 @@
 /** The review as Markdown (for the PR comment) and as JSON (for machines). */
 import type { Change, ChangeClass } from './diff';
+import { renderSimulationSection, SimulationReview } from './simulation';
 
 export interface Review {
   base: string;
   /** Set when the base catalog could not be loaded: everything in the head counts as added. */
   baseProblem?: string;
   changes: Change[];
+  /** What the change does to the scenario library's detection and paging, when simulated. */
+  simulation?: SimulationReview;
 }
 
 /** `3 changes: 1 loosened, 2 tightened — 1 flagged`. */
@@ -32,6 +35,7 @@ export function renderMarkdown(r: Review): string {
     }
     lines.push('');
   }
+  if (r.simulation) lines.push(renderSimulationSection(r.simulation));
   return `${lines.join('\n')}\n`;
 }
 

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { FACETS, FacetContext, ReviewItem } from './facets';
 import { catalogAtRef } from './git';
 import type { Review } from './report';
+import { simulationReview, SimulationReviewOptions } from './simulation';
 
 /** Every reviewable item of a catalog's plan, as of the instant `ctx.at`. */
 export function reviewItems(c: Catalog, ctx: FacetContext): ReviewItem[] {
@@ -16,19 +17,28 @@ export function reviewItems(c: Catalog, ctx: FacetContext): ReviewItem[] {
   return FACETS.flatMap((f) => f(plan, { ...ctx, dir: c.dir }));
 }
 
+export interface ReviewOptions {
+  /**
+   * Simulate the scenario library through the base and the head and report every changed outcome (default: when
+   * the head has a scenario library); `false` skips it, options narrow it (scenarios, environments).
+   */
+  simulate?: boolean | SimulationReviewOptions;
+}
+
 /**
  * Reviews `head` (a loaded catalog) against the catalog found at `baseRef` in git, both as of the instant
- * `ctx.at` (who is on call then). The base is read into a temp directory that is removed afterwards.
+ * `ctx.at` (who is on call then), and — unless `options.simulate` is false — what the change does to the scenario
+ * library's detection and paging. The base is read into a temp directory that is removed afterwards.
  */
-export function reviewAgainst(head: Catalog, baseRef: string, catalogDir: string, ctx: FacetContext): Review {
+export async function reviewAgainst(head: Catalog, baseRef: string, catalogDir: string, ctx: FacetContext, options: ReviewOptions = {}): Promise<Review> {
   const dir = catalogAtRef(baseRef, catalogDir);
-  let base: ReviewItem[] = [];
+  let base: Catalog | undefined;
   let baseProblem: string | undefined;
   if (!dir) baseProblem = `no ${catalogDir}/ directory there`;
   else {
     try {
       // Only the catalog is read at the ref, not docs/: the base's runbook anchors are not the review's subject.
-      base = reviewItems(loadCatalog(dir, { runbook: false }), ctx);
+      base = loadCatalog(dir, { runbook: false });
     } catch (e) {
       if (!(e instanceof CatalogError)) throw e;
       baseProblem = `${e.issues.length} catalog error${e.issues.length === 1 ? '' : 's'}, first: ${e.issues[0].message}`;
@@ -36,5 +46,12 @@ export function reviewAgainst(head: Catalog, baseRef: string, catalogDir: string
       fs.rmSync(path.dirname(dir), { recursive: true, force: true });
     }
   }
-  return { base: baseRef, baseProblem, changes: diffItems(base, reviewItems(head, ctx)) };
+  const review: Review = { base: baseRef, baseProblem, changes: diffItems(base ? reviewItems(base, ctx) : [], reviewItems(head, ctx)) };
+  const sim = options.simulate ?? true;
+  if (sim !== false && head.scenarioFiles.length) {
+    review.simulation = base
+      ? await simulationReview(base, head, sim === true ? {} : sim)
+      : { runs: 0, processes: 0, deltas: [], skipped: `the catalog at \`${baseRef}\` does not load` };
+  }
+  return review;
 }
