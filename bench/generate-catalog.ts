@@ -3,7 +3,8 @@
  * `deltacrown-api`, `deltacrown-worker`, `svc-003` … `svc-<n>`, and every alert family and SLO repeated for each
  * generated service (own alert names, same family and runbook section), so that every service carries the full
  * alert set and the PagerDuty services, integrations and routes grow with `n` (the synthetic checks, which are per
- * public endpoint, stay as they are).
+ * public endpoint, and the feature flags, which are per environment, stay as they are; the scenario library is left
+ * out).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -39,6 +40,9 @@ function renameAlerts(family: any, svc: string): any {
 export function generateCatalog(n: number): string {
   const dir = path.join(benchTemp(`bench-catalog-${n}-`), 'alerts');
   fs.cpSync(ALERTS, dir, { recursive: true });
+  // The scenario library speaks of the project's own services (it is simulated, not synthesized): the generated
+  // catalog has none, so that its alerts need no scenarios of their own.
+  fs.rmSync(path.join(dir, 'scenarios'), { recursive: true, force: true });
   // Synth is measured here, not the simulation: the scenario library speaks of the committed catalog's alerts only
   // (the generated ones would have no scenario next to their thresholds).
   fs.rmSync(path.join(dir, 'scenarios'), { recursive: true, force: true });
@@ -50,8 +54,9 @@ export function generateCatalog(n: number): string {
   rewrite(path.join(dir, 'catalog.yml'), (c) => {
     c.services.push(...generated.map((name) => ({ name, description: `Generated service ${name}` })));
   });
-  // Synthetic checks are per public endpoint, not per service: their alerts are not repeated.
-  for (const f of fs.readdirSync(path.join(dir, 'rules')).filter((x) => x !== 'synthetics.yml')) {
+  // Synthetic checks are per public endpoint and feature flags per environment, not per service: their alerts are
+  // not repeated.
+  for (const f of fs.readdirSync(path.join(dir, 'rules')).filter((x) => x !== 'synthetics.yml' && x !== 'feature-flags.yml')) {
     rewrite(path.join(dir, 'rules', f), (r) => {
       const originals = [...r.families];
       for (const svc of generated) for (const fam of originals) r.families.push(renameAlerts(fam, svc));
