@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import { parse } from 'yaml';
 import { App, Fn, TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
@@ -112,5 +113,24 @@ describe('literal(): values cdktf writes without resolving them', () => {
     expect(() => literal({ f: () => 1 })).toThrow('literal: value.f is a function, not plain data');
     expect(() => literal({ s: Fn.upper('x') as unknown as object })).toThrow();
     new TerraformOutput(stack, 'o', { value: 'x' });
+  });
+});
+
+describe('scripts/lazy.cjs: modules loaded on first use', () => {
+  it('keeps archiver and yaml out of a start-up, and loads each when first used', () => {
+    const script = `
+      require('./scripts/lazy.cjs').lazyModules(['archiver', 'yaml']);
+      const loaded = (m) => Object.keys(require.cache).some((k) => k.includes('/node_modules/' + m + '/'));
+      require('cdktf');
+      const yaml = require('yaml');
+      const before = [loaded('archiver'), loaded('yaml')];
+      const zip = require('archiver')('zip');
+      const text = yaml.stringify({ a: [1, 2] });
+      const doc = new yaml.LineCounter();
+      process.stdout.write(JSON.stringify({ before, after: [loaded('archiver'), loaded('yaml')], zip: typeof zip.append, text, counter: typeof doc.linePos }));
+    `;
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ before: [false, false], after: [true, true], zip: 'function', text: 'a:\n  - 1\n  - 2\n', counter: 'function' });
   });
 });

@@ -18,7 +18,7 @@
  *
  * Prints Markdown, writes bench/results.md and bench/results.json, and puts the table in the README (between
  * `<!-- bench:begin -->` and `<!-- bench:end -->`). BENCH_RUNS sets the runs per row (default 5; scale rows use
- * at most 3). BENCH_ONLY=simulate measures the simulation alone and merges it into the last results (the other rows
+ * at most 3). BENCH_ONLY=simulate measures the simulation alone (BENCH_ONLY=synth the synth, validate and scale rows) and merges it into the last results (the other rows
  * as they were measured).
  */
 import * as fs from 'fs';
@@ -211,9 +211,15 @@ function main(): void {
     write({ ...previous, simulate: { ...simulateRow(), date } });
     return;
   }
-  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only 'simulate' can run alone`);
   const base = [synthRow('synth: all stacks, both environments', RUNS), { ...series('validate: load and check the catalog', RUNS, () => measure('bin/validate')) }];
   const scale = SCALE.map((n) => synthRow(`synth: ${n} services`, Math.min(RUNS, 3), generateCatalog(n)));
+  if (process.env.BENCH_ONLY === 'synth') {
+    // Synth, validate and scale measured again; the other rows kept from the last full run.
+    const previous = JSON.parse(fs.readFileSync(path.join(__dirname, 'results.json'), 'utf8')) as Results;
+    write({ ...previous, machine: machine(), date, base, scale, timeGrowth: scale[scale.length - 1].medianMs / scale[0].medianMs, serviceGrowth: scale[scale.length - 1].services! / scale[0].services! });
+    return;
+  }
+  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only 'simulate' or 'synth' can run alone`);
   const simulate = { ...simulateRow(), date };
   const latencies = e2eLatencies();
   const loop = testLoop();

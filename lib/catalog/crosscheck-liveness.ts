@@ -10,7 +10,6 @@ import { CatalogIssue } from './errors';
 import type { Catalog } from './model';
 import { NON_NOTIFYING_SEVERITIES } from './model';
 import type { FieldPath, SourceFile } from './source';
-import { isSeq } from 'yaml';
 import { parsePromql } from '../promql';
 import { SERVICES_PLACEHOLDER, WINDOW_PLACEHOLDER } from './names';
 import { selectedChecks, PROBE_SUCCESS } from './crosscheck-synthetics';
@@ -34,8 +33,10 @@ export function crossCheckLiveness(c: Catalog): CatalogIssue[] {
 
   for (const [m, def] of Object.entries(c.metrics.metrics)) {
     def.source.forEach((s, i) => {
-      const at = isSeq(msrc.nodeAt(['metrics', m, 'source'])) ? ['metrics', m, 'source', i] : ['metrics', m, 'source'];
-      if (!known(s)) issues.push(msrc.issue(at, `unknown source '${s}'; expected one of ${expected}`));
+      if (known(s)) return;
+      // Written as a list, or as one name (the schema makes it a list).
+      const at = Array.isArray(msrc.valueAt(['metrics', m, 'source'])) ? ['metrics', m, 'source', i] : ['metrics', m, 'source'];
+      issues.push(msrc.issue(at, `unknown source '${s}'; expected one of ${expected}`));
     });
   }
 

@@ -53,7 +53,8 @@ export function crossCheckScenarios(c: Catalog): CatalogIssue[] {
     issues.push(first.issue([], 'scenarios need the healthy background they start from: scenarios/background.yml (every metric of metrics.yml, healthy)'));
     return issues;
   }
-  const names = new Map<string, string>();
+  // Where each scenario name is first written; located only when a duplicate needs it.
+  const names = new Map<string, { src: SourceFile; at: FieldPath }>();
   const severities = new Set(Object.keys(c.catalog.severities));
   const services = new Set(c.catalog.services.map((s) => s.name));
   const environments = new Map(c.catalog.environments.map((e) => [e.name, e]));
@@ -71,11 +72,10 @@ export function crossCheckScenarios(c: Catalog): CatalogIssue[] {
       const at: FieldPath = ['scenarios', si];
       const issue = (p: FieldPath, m: string) => issues.push(src.issue([...at, ...p], m));
       const prev = names.get(s.name);
-      if (prev) issue(['name'], `duplicate scenario '${s.name}' (first defined at ${prev})`);
-      else {
-        const i = src.issue([...at, 'name'], '');
-        names.set(s.name, `${i.file}:${i.line}:${i.column}`);
-      }
+      if (prev) {
+        const i = prev.src.issue(prev.at, '');
+        issue(['name'], `duplicate scenario '${s.name}' (first defined at ${i.file}:${i.line}:${i.column})`);
+      } else names.set(s.name, { src, at: [...at, 'name'] });
       if (s.kind === 'incident' && s.runbook === undefined) issue([], "an incident scenario names the runbook section the on-call follows: 'runbook: <anchor>'");
 
       const envs = scenarioEnvironments(c, s);

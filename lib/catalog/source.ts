@@ -40,7 +40,7 @@ export type FieldPath = readonly (string | number)[];
 
 export class SourceFile {
   private parsed?: Document;
-  private readonly lines = new LineCounter();
+  private lineCounter?: LineCounter;
   private data: { value: unknown } | undefined;
 
   /**
@@ -60,8 +60,17 @@ export class SourceFile {
 
   /** The position-keeping document, parsed on first use. */
   get doc(): Document {
-    this.parsed ??= parseDocument(this.text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, strict: true });
+    if (!this.parsed) {
+      this.lineCounter = new LineCounter();
+      this.parsed = parseDocument(this.text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+    }
     return this.parsed;
+  }
+
+  /** Line starts of the text (filled while the document is parsed). */
+  private get lines(): LineCounter {
+    void this.doc;
+    return this.lineCounter!;
   }
 
   /** YAML syntax errors, located. */
@@ -113,7 +122,6 @@ export class SourceFile {
 
   /** Line and column (1-based) of a character offset into the file. */
   position(offset: number): { line: number; column: number } {
-    void this.doc; // the line counter is filled while parsing
     const { line, col } = this.lines.linePos(offset);
     return { line, column: col };
   }
