@@ -89,7 +89,8 @@ async function pool<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T[]> 
 }
 
 export async function simulate(c: Catalog, opts: SimulateOptions = {}): Promise<Simulation> {
-  const start = Date.now();
+  // Elapsed times on the monotonic clock: a duration, never an instant (nothing here depends on the date).
+  const start = performance.now();
   const library = opts.library ?? c;
   const all = libraryScenarios(library);
   const known = new Set(all.map((x) => x.scenario.name));
@@ -137,9 +138,9 @@ export async function simulate(c: Catalog, opts: SimulateOptions = {}): Promise<
         processes++;
         const file = path.join(dir, opts.keepDir ? `${p.scenario.name}.${p.env}.test.yml` : `${p.id.slice(0, 16)}.test.yml`);
         fs.writeFileSync(file, p.text);
-        const began = Date.now();
+        const began = performance.now();
         pending = runPromtool(path.basename(file), dir, opts.promtool).then(({ output }) => {
-          p.ms = Date.now() - began;
+          p.ms = Math.round(performance.now() - began);
           return parseFiring(output);
         });
         cache.set(p.id, pending);
@@ -155,7 +156,7 @@ export async function simulate(c: Catalog, opts: SimulateOptions = {}): Promise<
     });
     const done = await pool(jobs, opts.concurrency ?? os.cpus().length);
     const outcomes = done.sort((a, b) => a.i - b.i).map((d) => d.outcome);
-    return { outcomes, wallMs: Date.now() - start, processes, ok: outcomes.every((o) => o.ok) };
+    return { outcomes, wallMs: Math.round(performance.now() - start), processes, ok: outcomes.every((o) => o.ok) };
   } finally {
     if (!opts.keepDir) fs.rmSync(dir, { recursive: true, force: true });
   }
