@@ -21,7 +21,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import type { Catalog } from './catalog/model';
-import { resolveCatalog } from './plan/resolve';
+import { resolve, resolveCatalog } from './plan/resolve';
 import type { EnvironmentPlan, RulesPlan } from './plan/types';
 import { withBaseUrl } from './plan/synthetics';
 import { renderRuleGroups } from './render/prometheus-rules';
@@ -55,16 +55,11 @@ const GENERATED = '# Generated from the catalog (alerts/) by `npm run export`. D
 
 /** Relative path → file content, for every file of the export. */
 export function renderExport(c: Catalog, opts: ExportOptions = {}): Map<string, string> {
-  const plans = resolveCatalog(c).environments.filter((p) => !opts.environments || opts.environments.includes(p.name));
   const files = new Map<string, string>();
-  for (const plan of opts.environments ? opts.environments.map((e) => plans.find((p) => p.name === e) ?? unknown(c, e)) : plans) {
+  for (const plan of opts.environments ? opts.environments.map((e) => resolve(c, e)) : resolveCatalog(c).environments) {
     for (const [rel, content] of renderEnvironmentFiles(plan, opts)) files.set(`${plan.name}/${rel}`, content);
   }
   return files;
-}
-
-function unknown(c: Catalog, env: string): never {
-  throw new Error(`unknown environment '${env}'; expected one of ${c.catalog.environments.map((e) => e.name).join(', ')}`);
 }
 
 /** The files of one environment's plan, relative to its directory. */

@@ -65,8 +65,21 @@ export interface ResolvedEnvironment {
   groups: ResolvedGroup[];
 }
 
-/** The alerting rules of one environment. */
+const RESOLVED = new WeakMap<Catalog, Map<string, ResolvedEnvironment>>();
+
+/**
+ * The alerting rules of one environment, computed once per catalog and environment: the loader's detection-budget
+ * check and the environment plan (lib/plan/resolve.ts) share one result. Treat it as read-only (the plan freezes it).
+ */
 export function resolveEnvironment(c: Catalog, envName: string): ResolvedEnvironment {
+  let byEnv = RESOLVED.get(c);
+  if (!byEnv) RESOLVED.set(c, (byEnv = new Map()));
+  let r = byEnv.get(envName);
+  if (!r) byEnv.set(envName, (r = computeEnvironment(c, envName)));
+  return r;
+}
+
+function computeEnvironment(c: Catalog, envName: string): ResolvedEnvironment {
   const env = c.catalog.environments.find((e) => e.name === envName);
   if (!env) throw new Error(`unknown environment ${envName}`);
   const base = c.catalog.project.runbook_base_url;

@@ -1,2 +1,5 @@
-/** Who is on call at an instant, from the plan's on-call model (the instant is always passed in). */
-export { onCallAt } from '../catalog/resolve-oncall';
+/**
+ * Reading the plan's on-call model: who is on call at an instant (the instant is always passed in), and one
+ * environment's routing and urgency.
+ */
+export { onCallAt, onCallEnvironment } from '../catalog/resolve-oncall';

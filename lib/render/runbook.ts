@@ -8,14 +8,8 @@
 import type { AlarmPlan, CatalogPlan, ResolvedAlert, ResolvedOnCall, Severity, TopicPlan } from '../plan/types';
 import { SEVERITY_ORDER, severityRank } from '../plan/vocabulary';
 import { levelName } from '../plan/pagerduty';
+import { onCallEnvironment } from '../plan/oncall';
 import { humanCondition } from './humanize';
-
-/** An environment's routing in the on-call model. */
-function onCallEnvironment(r: ResolvedOnCall, env: string) {
-  const e = r.environments.find((x) => x.name === env);
-  if (!e) throw new Error(`oncall.yml has no environment ${env}`);
-  return e;
-}
 
 const BEGIN = (name: string) => `<!-- begin generated:${name} -->`;
 const END = (name: string) => `<!-- end generated:${name} -->`;

@@ -8,6 +8,7 @@
 import * as path from 'path';
 import type { Catalog } from '../catalog/model';
 import { resolve } from '../plan/resolve';
+import { levelName } from '../plan/pagerduty';
 import { routingKeyFile } from '../export-alertmanager';
 import type { AlertmanagerModel } from './alertmanager';
 
@@ -16,14 +17,6 @@ export type Notified =
   | { kind: 'slack'; channel: string }
   | { kind: 'webhook'; url: string }
   | { kind: 'nobody' };
-
-/** Escalation levels in the runbook's words. */
-const LEVEL_WORDS: Record<string, string> = {
-  primary: 'primary on-call',
-  secondary: 'secondary on-call',
-  team_lead: 'team lead',
-  engineering_manager: 'engineering manager',
-};
 
 /** Every receiver of `am` (the configuration of `environment`), described. */
 export function describeReceivers(c: Catalog, environment: string, am: AlertmanagerModel): Map<string, Notified> {
@@ -39,7 +32,7 @@ export function describeReceivers(c: Catalog, environment: string, am: Alertmana
       const sp = plan?.services.find((s) => s.service === service);
       const rule = sp?.orchestration.find((o) => new RegExp(`event\\.severity matches '${pd.severity}'`).test(o.condition));
       const policy = plan?.escalationPolicies.find((p) => p.severity === (rule?.escalationPolicy ?? sp?.escalationPolicy));
-      out.set(name, { kind: 'pagerduty', service: sp?.name ?? service, policy: policy?.name, firstLevel: policy ? LEVEL_WORDS[policy.rules[0]?.level] ?? policy.rules[0]?.level : undefined });
+      out.set(name, { kind: 'pagerduty', service: sp?.name ?? service, policy: policy?.name, firstLevel: policy?.rules[0] ? levelName(policy.rules[0].level) : undefined });
     } else if (r.slack?.length) out.set(name, { kind: 'slack', channel: r.slack[0].channel ?? name });
     else if (r.webhook?.length) out.set(name, { kind: 'webhook', url: r.webhook[0].url ?? '' });
     else out.set(name, { kind: 'nobody' });
