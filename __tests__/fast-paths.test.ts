@@ -2,7 +2,10 @@
  * The synth's fast paths must not change what is read or written:
  * - catalog files are read by js-yaml and located by `yaml`: both must give the same data;
  * - `literal()` values skip cdktf's token resolution: the synthesized JSON must be byte-identical to resolving
- *   the plain value, and a value holding a token must be refused.
+ *   the plain value, the value must come out of a resource's resolution unwalked, and a value holding a token must
+ *   be refused;
+ * - `yamlencode()` renders the expression in one pass: byte-identical to cdktf's `Fn.yamlencode`, cross-stack
+ *   references included, and refusing what it would render differently.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -11,8 +14,12 @@ import { parse } from 'yaml';
 import { App, Fn, TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { resolve } from 'cdktf/lib/_tokens';
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { SourceFile } from '../lib/catalog/source';
 import { literal } from '../constructs/literal';
+import { yamlencode } from '../constructs/yamlencode';
+import { escapeHclLiterals } from '../constructs/alertmanager-secret';
 import { FIXTURE_ALERTS, LIVE_ALERTS } from './helpers';
 
 function yamlFiles(dir: string): string[] {
@@ -103,6 +110,20 @@ describe('literal(): values cdktf writes without resolving them', () => {
     expect(write(true)).toBe(write(false));
   });
 
+  it('comes out of a resource’s resolution as the very same object: cdktf does not walk it', () => {
+    // A resource's toTerraform copies plain objects member by member (cdktf lib/util.js processDynamicAttributes);
+    // a copy would be walked by resolution and come out as a new object.
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 's');
+    new KubernetesProvider(stack, 'k8s', {});
+    const spec = literal(value.spec);
+    const m = new Manifest(stack, 'm', { manifest: { ...value, spec } });
+    for (const preparing of [true, false]) {
+      const tf = resolve(stack, m.toTerraform(), preparing) as any;
+      expect(tf.resource.kubernetes_manifest[m.friendlyUniqueId].manifest.spec).toBe(spec);
+    }
+  });
+
   it('refuses a value holding a Terraform token, naming where it is', () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, 's');
@@ -113,6 +134,63 @@ describe('literal(): values cdktf writes without resolving them', () => {
     expect(() => literal({ f: () => 1 })).toThrow('literal: value.f is a function, not plain data');
     expect(() => literal({ s: Fn.upper('x') as unknown as object })).toThrow();
     new TerraformOutput(stack, 'o', { value: 'x' });
+  });
+});
+
+describe('yamlencode(): the expression written in one pass, as cdktf writes it', () => {
+  /** cdk.tf.json of every stack of an app whose consumer stack holds `data = {doc: encode(value(origin refs))}`. */
+  function write(encode: (v: unknown) => string, value: (refs: { key: string; url: string; count: number }) => unknown): Record<string, string> {
+    const out = fs.mkdtempSync(path.join(require('os').tmpdir(), 'yamlencode-'));
+    try {
+      const app = new App({ outdir: out });
+      const origin = new TerraformStack(app, 'origin');
+      const consumer = new TerraformStack(app, 'consumer');
+      new KubernetesProvider(consumer, 'k8s', {});
+      const key = new TerraformVariable(origin, 'key', { type: 'string', sensitive: true });
+      const url = new TerraformVariable(consumer, 'url', { type: 'string', sensitive: true });
+      const count = new TerraformVariable(consumer, 'count', { type: 'number' });
+      new SecretV1(consumer, 'secret', {
+        metadata: { name: 's' },
+        data: { 'doc.yaml': encode(value({ key: key.stringValue, url: url.stringValue, count: count.numberValue })) },
+      });
+      app.synth();
+      return Object.fromEntries(['origin', 'consumer'].map((s) => [s, fs.readFileSync(path.join(out, 'stacks', s, 'cdk.tf.json'), 'utf8')]));
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  }
+
+  const cases: [string, (r: { key: string; url: string; count: number }) => unknown][] = [
+    ['plain data of every kind', () => ({ s: 'text', n: 1.5, z: 0, neg: -3, t: true, f: false, nil: null, gone: undefined, list: [1, 'a', [], {}], nested: { a: { b: { c: ['x'] } } }, empty: {} })],
+    ['strings that need escaping', () => ({ nl: 'a\nb', interp: 'x ${y} z', quoted: '"already quoted"', lone: '"', tmpl: '{{ if eq .Status "firing" }}{{ end }}', pct: '%{x}', back: 'a\\b' })],
+    ['references: same-stack variables, a cross-stack output, a number', (r) => ({ global: { url: r.url }, receivers: [{ name: 'pd', key: r.key, n: r.count }, { name: 'other', url: r.url }] })],
+    ['an Alertmanager-shaped configuration, escaped as the secret escapes it', (r) => escapeHclLiterals({ route: { receiver: 'pd', routes: [{ matchers: ['severity="critical"'], routes: [{ matchers: ['service="api"'], receiver: 'pd' }] }] }, receivers: [{ name: 'pd', pagerduty_configs: [{ routing_key: r.key, description: '{{ .CommonLabels.alertname }} "x"', details: { a: 'b' } }] }], templates: [] })],
+  ];
+
+  it.each(cases)('%s: byte-identical to Fn.yamlencode', (_name, value) => {
+    const ours = write(yamlencode, value);
+    expect(ours).toEqual(write((v) => Fn.yamlencode(v), value));
+    // The cross-stack reference registered its output and remote state as cdktf does.
+    if (_name.startsWith('references')) {
+      expect(ours.origin).toContain('cross-stack-output-var');
+      expect(ours.consumer).toContain('data.terraform_remote_state.cross-stack-reference-input-origin.outputs.cross-stack-output-var');
+    }
+  });
+
+  it('refuses what cdktf would write differently, naming where it is', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 's');
+    const v = new TerraformVariable(stack, 'v', { type: 'string' });
+    const l = new TerraformVariable(stack, 'l', { type: 'list(string)' });
+    const synth = (value: unknown) => {
+      const s = new TerraformStack(Testing.app(), 't');
+      new TerraformOutput(s, 'o', { value: yamlencode(value) });
+      return Testing.synth(s);
+    };
+    expect(() => synth({ a: { b: `x-${v.stringValue}` } })).toThrow('yamlencode: value.a.b mixes text and Terraform tokens');
+    expect(() => synth({ a: [1, undefined] })).toThrow('yamlencode: value.a[1] is undefined');
+    expect(() => synth({ a: l.listValue })).toThrow('yamlencode: value.a is a list token');
+    expect(() => synth({ f: () => 1 })).toThrow('yamlencode: value.f is a function, not plain data');
   });
 });
 

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { Fn, Token } from 'cdktf';
+import { Token } from 'cdktf';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import type { AlertmanagerConfig } from '../lib/render/alertmanager';
+import { yamlencode } from './yamlencode';
 
 export interface AlertmanagerSecretProps {
   /** Name of the secret the kube-prometheus-stack Alertmanager reads (`alertmanagerSpec.configSecret`). */
@@ -16,7 +17,7 @@ export interface AlertmanagerSecretProps {
 
 /**
  * The Alertmanager configuration as the `alertmanager.yaml` key of a Kubernetes secret. The document is built with
- * Terraform's `yamlencode` so that references in it resolve at apply time: no key is ever written to the repo or
+ * Terraform's `yamlencode` (written in one pass, ./yamlencode.ts) so that references in it resolve at apply time: no key is ever written to the repo or
  * to `cdk.tf.json`.
  */
 export class AlertmanagerSecret extends Construct {
@@ -31,7 +32,7 @@ export class AlertmanagerSecret extends Construct {
         labels: { 'app.kubernetes.io/managed-by': 'cdktf', 'app.kubernetes.io/part-of': 'deltacrown-alerting' },
       },
       type: 'Opaque',
-      data: { 'alertmanager.yaml': Fn.yamlencode(escapeHclLiterals(props.config)) },
+      data: { 'alertmanager.yaml': yamlencode(escapeHclLiterals(props.config)) },
     });
   }
 }

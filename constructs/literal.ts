@@ -7,7 +7,10 @@
  * an `IResolvable` that every pass returns unchanged — it resolves to `null` and registers a post-processor that
  * hands back the value itself; cdktf does not resolve a post-processor's result again (cdktf 0.21
  * `lib/tokens/resolvable.js` `DefaultTokenResolver.resolveToken`), and `deepMerge` keeps resolvables whole
- * (`lib/util.js`). The written bytes are those of the plain value, with undefined members dropped as resolution
+ * (`lib/util.js`). The wrapper is an instance of its own class, not a plain object: a resource's `toTerraform`
+ * passes its attributes through `processDynamicAttributes` (`lib/util.js`), which copies every plain object
+ * (`value.constructor === Object`) member by member, and such a copy would lose the hidden members and be walked
+ * after all (a test measures that the walk is skipped). The written bytes are those of the plain value, with undefined members dropped as resolution
  * drops them (a test compares them). A value that does contain a token is rejected, so nothing that needs
  * resolving can slip through.
  */
@@ -31,6 +34,9 @@ function plain(value: unknown, at: string): unknown {
   throw new Error(`literal: ${at} is a ${typeof value}, not plain data`);
 }
 
+/** The class of every literal: its instances are not plain objects, so cdktf keeps them whole (see above). */
+class Literal {}
+
 /**
  * A copy of the object `value` (plain data, no tokens) that cdktf passes through without resolving it; typed as
  * the value so it fits the attribute it is given to. The copy is the data itself — its enumerable members are
@@ -39,7 +45,7 @@ function plain(value: unknown, at: string): unknown {
  */
 export function literal<T extends object>(value: T): T {
   if (Array.isArray(value)) throw new Error('literal: wrap the object that holds the list (cdktf walks lists before it looks for tokens)');
-  const copy = plain(value, 'value') as T & IResolvable & IPostProcessor;
+  const copy = Object.assign(new Literal(), plain(value, 'value')) as unknown as T & IResolvable & IPostProcessor;
   const hide = (name: string, v: unknown) => Object.defineProperty(copy, name, { value: v, enumerable: false });
   hide('creationStack', []);
   hide('resolve', (context: IResolveContext) => {
