@@ -5,7 +5,10 @@
  *   the plain value, the value must come out of a resource's resolution unwalked, and a value holding a token must
  *   be refused;
  * - `yamlencode()` renders the expression in one pass: byte-identical to cdktf's `Fn.yamlencode`, cross-stack
- *   references included, and refusing what it would render differently.
+ *   references included, and refusing what it would render differently;
+ * - DeltaCrown stacks resolve each element once (constructs/synthesis.ts): every stack of the fixture catalog and
+ *   of a generated many-service catalog is byte-identical to cdktf's own synthesis, also when an Aspect changes an
+ *   element after the stacks were prepared.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -20,7 +23,14 @@ import { SourceFile } from '../lib/catalog/source';
 import { literal } from '../constructs/literal';
 import { yamlencode } from '../constructs/yamlencode';
 import { escapeHclLiterals } from '../constructs/alertmanager-secret';
-import { FIXTURE_ALERTS, LIVE_ALERTS } from './helpers';
+import { Aspects, IAspect, TerraformResource } from 'cdktf';
+import type { IConstruct } from 'constructs';
+import { loadCatalog } from '../lib/catalog/load';
+import { resolveCatalog } from '../lib/plan/resolve';
+import { buildApp } from '../stacks/app';
+import { generateCatalog } from '../bench/generate-catalog';
+import { removeBenchTemps } from '../bench/measure';
+import { FIXTURE_ALERTS, LIVE_ALERTS, tempDir } from './helpers';
 
 function yamlFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -191,6 +201,75 @@ describe('yamlencode(): the expression written in one pass, as cdktf writes it',
     expect(() => synth({ a: [1, undefined] })).toThrow('yamlencode: value.a[1] is undefined');
     expect(() => synth({ a: l.listValue })).toThrow('yamlencode: value.a is a list token');
     expect(() => synth({ f: () => 1 })).toThrow('yamlencode: value.f is a function, not plain data');
+  });
+});
+
+describe('stacks resolved once: the same bytes as cdktf’s own synthesis', () => {
+  afterAll(() => removeBenchTemps());
+
+  /** Every file cdktf wrote for the app, by path; `stock` gives every stack cdktf's own prepare and toTerraform. */
+  function synthAll(alerts: string, opts: { stock: boolean; aspect?: IAspect }): Map<string, string> {
+    const out = tempDir('deltacrown-synthesis-');
+    const app = buildApp(resolveCatalog(loadCatalog(alerts)), { outdir: out });
+    const stacks = app.node.findAll().filter(TerraformStack.isStack);
+    if (opts.stock) {
+      for (const stack of stacks) Object.assign(stack, { prepareStack: TerraformStack.prototype.prepareStack, toTerraform: TerraformStack.prototype.toTerraform });
+    }
+    // cdktf invokes the Aspects of each stack and below (not the app's).
+    if (opts.aspect) for (const stack of stacks) Aspects.of(stack).add(opts.aspect);
+    app.synth();
+    const files = new Map<string, string>();
+    const walk = (rel: string) => {
+      for (const e of fs.readdirSync(path.join(out, rel), { withFileTypes: true })) {
+        const r = path.join(rel, e.name);
+        if (e.isDirectory()) walk(r);
+        else files.set(r, fs.readFileSync(path.join(out, r), 'utf8'));
+      }
+    };
+    walk('.');
+    return files;
+  }
+
+  it('the fixture catalog: every file byte-identical', () => {
+    const ours = synthAll(FIXTURE_ALERTS, { stock: false });
+    expect([...ours.keys()].filter((f) => f.endsWith('cdk.tf.json'))).toHaveLength(8);
+    expect(ours).toEqual(synthAll(FIXTURE_ALERTS, { stock: true }));
+  });
+
+  it('a generated catalog of 6 services (cross-stack integration keys, outputs, remote state): byte-identical', () => {
+    const alerts = generateCatalog(6);
+    const ours = synthAll(alerts, { stock: false });
+    expect(ours.get(path.join('stacks', 'deltacrown-production-pagerduty', 'cdk.tf.json'))).toContain('cross-stack-output-');
+    expect(ours).toEqual(synthAll(alerts, { stock: true }));
+  });
+
+  it('an Aspect that changes elements after the stacks were prepared: what was kept is not used', () => {
+    const renamed: IAspect = {
+      visit(node: IConstruct) {
+        if (TerraformResource.isTerraformResource(node) && (node as TerraformResource).terraformResourceType === 'pagerduty_escalation_policy') (node as TerraformResource).addOverride('description', 'changed by an aspect');
+      },
+    };
+    const ours = synthAll(FIXTURE_ALERTS, { stock: false, aspect: renamed });
+    expect(ours.get(path.join('stacks', 'deltacrown-production-pagerduty', 'cdk.tf.json'))).toContain('changed by an aspect');
+    expect(ours).toEqual(synthAll(FIXTURE_ALERTS, { stock: true, aspect: renamed }));
+  });
+
+  it('token traces stay on when DEBUG or CDKTF_TOKEN_TRACES asks for them', () => {
+    const script = `
+      const { quietTokenTraces } = require('./constructs/synthesis');
+      const { Fn, Tokenization } = require('cdktf');
+      quietTokenTraces();
+      const t = Tokenization.reverse(Fn.upper('x'))[0];
+      process.stdout.write(String(t.creationStack.length > 0));
+    `;
+    const run = (env: Record<string, string>) => {
+      const r = spawnSync(process.execPath, ['-r', require.resolve('tsx/cjs'), '-e', script], { cwd: path.join(__dirname, '..'), encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
+      expect(r.stderr).toBe('');
+      return r.stdout;
+    };
+    expect(run({})).toBe('false');
+    expect(run({ CDKTF_TOKEN_TRACES: '1' })).toBe('true');
+    expect(run({ DEBUG: '1' })).toBe('true');
   });
 });
 

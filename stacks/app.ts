@@ -5,6 +5,7 @@ import { AlertingStack } from './alerting-stack';
 import { GrafanaStack } from './grafana-stack';
 import { PagerDutyStack } from './pagerduty-stack';
 import { GuardrailsStack } from './guardrails-stack';
+import { quietTokenTraces } from '../constructs/synthesis';
 
 export interface BuildOptions {
   /** Output directory (default: cdktf's, `cdktf.out` or `CDKTF_OUTDIR`). */
@@ -16,6 +17,8 @@ export interface BuildOptions {
  * environment's outputs are rendered once (lib/render/environment.ts); the stacks only place constructs.
  */
 export function buildApp(plan: CatalogPlan, opts: BuildOptions = {}): App {
+  // No stack trace per token (set DEBUG or CDKTF_TOKEN_TRACES to get them back): constructs/synthesis.ts.
+  quietTokenTraces();
   const app = new App({ outdir: opts.outdir, skipValidation: false });
   for (const env of plan.environments) {
     const rendered = renderEnvironment(env);
