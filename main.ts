@@ -6,13 +6,12 @@
 import * as path from 'path';
 import { loadCatalog } from './lib/catalog/load';
 import { resolveCatalog } from './lib/plan/resolve';
-import { buildApp } from './stacks/app';
 import { runCli } from './bin/cli';
-import { synthSummary } from './stacks/summary';
+import { summaryLine } from './stacks/summary';
+import { synthesize } from './stacks/synth';
 
 runCli(() => {
   const catalog = loadCatalog(process.env.DELTACROWN_CATALOG ?? 'alerts');
-  const app = buildApp(resolveCatalog(catalog));
-  app.synth();
-  process.stdout.write(`${synthSummary(app.outdir, path.relative(process.cwd(), app.outdir) || '.')}\n`);
+  const result = synthesize(resolveCatalog(catalog));
+  process.stdout.write(`${summaryLine(result, path.relative(process.cwd(), result.outdir) || '.')}\n`);
 });

@@ -1,7 +1,25 @@
 /** The command-line entry points: exit codes, messages, and nothing written for a bad catalog. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { copyCatalog, edit, runCommand, tempDir } from './helpers';
+import { copyCatalog, edit, FIXTURE_ALERTS, runCommand, tempDir } from './helpers';
+import { loadCatalog } from '../lib/catalog/load';
+import { resolveCatalog } from '../lib/plan/resolve';
+import { buildApp } from '../stacks/app';
+import { synthesized } from '../stacks/summary';
+
+/** Every file under `dir`, by relative path. */
+function filesOf(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = path.join(rel, e.name);
+      if (e.isDirectory()) walk(r);
+      else out.set(r, fs.readFileSync(path.join(dir, r), 'utf8'));
+    }
+  };
+  walk('.');
+  return out;
+}
 
 
 function run(script: string, args: string[], env: Record<string, string> = {}) {
@@ -44,6 +62,21 @@ describe('synth (main.ts)', () => {
     // One summary line: stack and resource counts, where, which stacks.
     expect(r.stdout).toMatch(new RegExp(`^synthesized ${stacks.length} stacks \\(\\d+ resources and data sources\\) into .*cdktf\\.out/stacks: deltacrown-production-alerting, `));
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('writes the same bytes as the app synthesized in process, and counts what it wrote', () => {
+    // The command runs the compiled build with cdktf's JSON writer replaced (scripts/preload.cjs) and counts while
+    // writing (stacks/synth.ts); the app in this process writes with cdktf's own writer.
+    const out = path.join(tempDir(), 'cdktf.out');
+    const r = run('main.ts', [], { CDKTF_OUTDIR: out, DELTACROWN_CATALOG: FIXTURE_ALERTS });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const inProcess = path.join(tempDir(), 'cdktf.out');
+    buildApp(resolveCatalog(loadCatalog(FIXTURE_ALERTS)), { outdir: inProcess }).synth();
+    expect(filesOf(out)).toEqual(filesOf(inProcess));
+    const { stacks, resources } = synthesized(out);
+    expect(r.stdout).toContain(`synthesized ${stacks.length} stacks (${resources} resources and data sources) into `);
+    expect(r.stdout.trim().endsWith(stacks.join(', '))).toBe(true);
   });
 
   it('writes nothing when the catalog is invalid', () => {

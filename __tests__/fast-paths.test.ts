@@ -8,7 +8,9 @@
  *   references included, and refusing what it would render differently;
  * - DeltaCrown stacks resolve each element once (constructs/synthesis.ts): every stack of the fixture catalog and
  *   of a generated many-service catalog is byte-identical to cdktf's own synthesis, also when an Aspect changes an
- *   element after the stacks were prepared.
+ *   element after the stacks were prepared;
+ * - scripts/stable-stringify.cjs writes what `json-stable-stringify` (cdktf's writer) writes, on every synthesized
+ *   file and on edge cases.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -270,6 +272,63 @@ describe('stacks resolved once: the same bytes as cdktf’s own synthesis', () =
     expect(run({})).toBe('false');
     expect(run({ CDKTF_TOKEN_TRACES: '1' })).toBe('true');
     expect(run({ DEBUG: '1' })).toBe('true');
+  });
+});
+
+describe('scripts/stable-stringify.cjs: cdktf’s JSON writer, faster', () => {
+  // cdktf's own copy of json-stable-stringify, as its synthesizer requires it.
+  const original = require(require.resolve('json-stable-stringify', { paths: [path.dirname(require.resolve('cdktf'))] }));
+  const fast = require('../scripts/stable-stringify.cjs');
+  class Tagged {
+    constructor(readonly a: number) {}
+  }
+
+  it.each([
+    ['scalars', [1, -0, 1.5e300, NaN, Infinity, 'text', '', 'quote " and \\ and \n', 'ünïcödé ✓', true, false, null]],
+    ['empty containers at every depth', { a: [], b: {}, c: [[], [{}]], d: { e: { f: [] } } }],
+    ['undefined and functions', { a: undefined, b: () => 1, c: [undefined, () => 1, Symbol('s')], d: 1 }],
+    ['key order: code units, integer-like keys sorted as strings', { b: 1, a: 2, '10': 3, '2': 4, B: 5, é: 6, '': 7 }],
+    ['toJSON, class instances, a shared (not circular) object', { d: new Date(0), t: new Tagged(1), s: [{ x: 1 }, { x: 1 }] }],
+    ['a top-level string', 'just text'],
+    ['a top-level undefined', undefined],
+  ])('%s', (_name, value) => {
+    for (const opts of [{ space: 2 }, { space: '\t' }, {}, undefined]) expect(fast(value, opts)).toBe(original(value, opts));
+  });
+
+  it('throws as the original does on a circular object, and refuses options it does not implement', () => {
+    const o: Record<string, unknown> = { a: 1 };
+    o.self = o;
+    expect(() => original(o, { space: 2 })).toThrow(TypeError);
+    expect(() => fast(o, { space: 2 })).toThrow(new TypeError('Converting circular structure to JSON'));
+    expect(() => fast({}, { space: 2, cycles: true })).toThrow('only the `space` option is supported');
+  });
+
+  it('is what cdktf gets for json-stable-stringify under scripts/preload.cjs (npm run synth)', () => {
+    const script = `
+      require('./scripts/preload.cjs');
+      require('cdktf');
+      const loaded = Object.keys(require.cache);
+      process.stdout.write(JSON.stringify({
+        ours: loaded.some((k) => k.endsWith('/scripts/stable-stringify.cjs')),
+        original: loaded.some((k) => k.includes('/json-stable-stringify/')),
+      }));
+    `;
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ ours: true, original: false });
+  });
+
+  it('every file synthesized from the fixture catalog, re-written: byte-identical', () => {
+    const out = tempDir('deltacrown-stringify-');
+    buildApp(resolveCatalog(loadCatalog(FIXTURE_ALERTS)), { outdir: out }).synth();
+    const files = [path.join(out, 'manifest.json'), ...fs.readdirSync(path.join(out, 'stacks')).map((s) => path.join(out, 'stacks', s, 'cdk.tf.json'))];
+    expect(files).toHaveLength(9);
+    for (const f of files) {
+      const text = fs.readFileSync(f, 'utf8');
+      const value = JSON.parse(text);
+      expect(fast(value, { space: 2 })).toBe(text);
+      expect(original(value, { space: 2 })).toBe(text);
+    }
   });
 });
 

@@ -17,21 +17,31 @@
 import type { IPostProcessor, IResolvable, IResolveContext } from 'cdktf';
 import { Token } from 'cdktf';
 
-/** `value` as cdktf resolution would write it (undefined members dropped); throws on an embedded token. */
-function plain(value: unknown, at: string): unknown {
+/**
+ * `value` as cdktf resolution would write it (undefined members dropped), each string passed through `strings`;
+ * throws on an embedded token. `at` is built only for a message.
+ */
+function plain(value: unknown, strings: (s: string) => string, at: () => string): unknown {
   if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'string' || typeof value === 'number') {
-    if (Token.isUnresolved(value)) throw new Error(`literal: ${at} holds a Terraform token; pass it as an attribute instead`);
-    return value;
+    if (Token.isUnresolved(value)) throw new Error(`literal: ${at()} holds a Terraform token; pass it as an attribute instead`);
+    return typeof value === 'string' ? strings(value) : value;
   }
-  if (Array.isArray(value)) return value.filter((v) => v !== undefined).map((v, i) => plain(v, `${at}[${i}]`));
-  if (typeof value === 'object') {
-    if (Token.isUnresolved(value)) throw new Error(`literal: ${at} is a Terraform token; pass it as an attribute instead`);
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== undefined) out[k] = plain(v, `${at}.${k}`);
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) if (value[i] !== undefined) out.push(plain(value[i], strings, () => `${at()}[${out.length}]`));
     return out;
   }
-  throw new Error(`literal: ${at} is a ${typeof value}, not plain data`);
+  if (typeof value === 'object') {
+    if (Token.isUnresolved(value)) throw new Error(`literal: ${at()} is a Terraform token; pass it as an attribute instead`);
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value as object)) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== undefined) out[k] = plain(v, strings, () => `${at()}.${k}`);
+    }
+    return out;
+  }
+  throw new Error(`literal: ${at()} is a ${typeof value}, not plain data`);
 }
 
 /** The class of every literal: its instances are not plain objects, so cdktf keeps them whole (see above). */
@@ -41,11 +51,12 @@ class Literal {}
  * A copy of the object `value` (plain data, no tokens) that cdktf passes through without resolving it; typed as
  * the value so it fits the attribute it is given to. The copy is the data itself — its enumerable members are
  * the value's, so every serialiser (cdktf's writer, `Testing.synth`, `JSON.stringify`) writes the plain value —
- * with three hidden (non-enumerable) members that make it a resolvable to cdktf.
+ * with three hidden (non-enumerable) members that make it a resolvable to cdktf. `strings` maps every string of
+ * the copy (e.g. escaping catalog text for Terraform) in the same walk.
  */
-export function literal<T extends object>(value: T): T {
+export function literal<T extends object>(value: T, strings: (s: string) => string = (s) => s): T {
   if (Array.isArray(value)) throw new Error('literal: wrap the object that holds the list (cdktf walks lists before it looks for tokens)');
-  const copy = Object.assign(new Literal(), plain(value, 'value')) as unknown as T & IResolvable & IPostProcessor;
+  const copy = Object.assign(new Literal(), plain(value, strings, () => 'value')) as unknown as T & IResolvable & IPostProcessor;
   const hide = (name: string, v: unknown) => Object.defineProperty(copy, name, { value: v, enumerable: false });
   hide('creationStack', []);
   hide('resolve', (context: IResolveContext) => {

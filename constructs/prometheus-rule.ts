@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import type { PromRuleGroup } from '../lib/render/prometheus-rules';
-import { escapeTerraform } from './terraform-strings';
+import { escapeTerraformString } from './terraform-strings';
 import { literal } from './literal';
 
 export interface PrometheusRuleProps {
@@ -33,8 +33,9 @@ export class PrometheusRule extends Construct {
           namespace: props.namespace,
           labels: { ...props.labels, 'app.kubernetes.io/managed-by': 'cdktf', 'app.kubernetes.io/part-of': 'deltacrown-alerting' },
         },
-        // Thousands of rules in a large catalog: written as is, not walked by token resolution (./literal).
-        spec: literal({ groups: escapeTerraform(props.groups) }),
+        // Thousands of rules in a large catalog: written as is, not walked by token resolution (./literal); catalog
+        // text escaped for Terraform in the same pass.
+        spec: literal({ groups: props.groups }, escapeTerraformString),
       },
     });
   }

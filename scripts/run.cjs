@@ -82,9 +82,8 @@ if (!fs.existsSync(js)) {
 // Stack traces are shown only with DEBUG=1 (bin/cli.ts); only then are they mapped back to the TypeScript sources.
 // Mapping costs on every captured stack (cdktf captures one per token), ~0.2 s of a synth.
 if (process.env.DEBUG) process.setSourceMapsEnabled(true);
-// Loaded when first used (scripts/lazy.cjs): cdktf's asset archiver (no stack has an asset), and the YAML parser
-// that locates catalog problems (a valid catalog is read by js-yaml).
-require('./lazy.cjs').lazyModules(['archiver', 'yaml']);
+// Modules loaded when first used and cdktf's faster JSON writer (scripts/preload.cjs).
+require('./preload.cjs');
 // The compiled code lives under node_modules (maybe another checkout's, linked): tell it which project this is.
 process.env.DELTACROWN_PROJECT_ROOT = ROOT;
 // Run the compiled entry as the main module (its `require.main === module` checks hold), with its own arguments.

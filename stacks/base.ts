@@ -19,6 +19,8 @@ export abstract class DeltaCrownStack extends TerraformStack {
   readonly environment: string;
   /** Each element's resolution while the app prepared its stacks, used once when the stack is written. */
   private prepared?: Map<TerraformElement, unknown>;
+  /** Resources and data sources in the stack as last written (`npm run synth`'s summary counts them). */
+  synthesizedResources?: number;
 
   constructor(scope: Construct, concern: string, props: DeltaCrownStackProps) {
     super(scope, stackName(props.environment, concern));
@@ -40,7 +42,9 @@ export abstract class DeltaCrownStack extends TerraformStack {
   override toTerraform(): any {
     const prepared = this.prepared;
     this.prepared = undefined;
-    return toTerraform(this, prepared);
+    const tf = toTerraform(this, prepared);
+    this.synthesizedResources = [tf.resource, tf.data].reduce((n, block) => n + Object.values(block ?? {}).reduce((m: number, byName) => m + Object.keys(byName as object).length, 0), 0);
+    return tf;
   }
 }
 

@@ -4,14 +4,16 @@ import * as path from 'path';
 
 /**
  * `synthesized 8 stacks (255 resources and data sources) into cdktf.out/stacks: deltacrown-production-alerting, …`
- * read back from the synthesized `cdk.tf.json` files under `outdir`; `shown` is how the directory is named to people.
+ * from what the synth counted while writing (stacks/synth.ts); `shown` is how the directory is named to people.
  */
-export function synthSummary(outdir: string, shown: string): string {
-  const { stacks, resources } = synthesized(outdir);
+export function summaryLine({ stacks, resources }: { stacks: readonly string[]; resources: number }, shown: string): string {
   return `synthesized ${stacks.length} stacks (${resources} resources and data sources) into ${path.join(shown, 'stacks')}: ${stacks.join(', ')}`;
 }
 
-/** The stacks (sorted names) under `outdir` and their resources and data sources in all, read from `cdk.tf.json`. */
+/**
+ * The stacks (sorted names) under `outdir` and their resources and data sources in all, read back from `cdk.tf.json`
+ * (the benchmark's count of what a synth wrote).
+ */
 export function synthesized(outdir: string): { stacks: string[]; resources: number } {
   const dir = path.join(outdir, 'stacks');
   const stacks = fs.readdirSync(dir).sort();

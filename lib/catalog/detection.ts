@@ -58,8 +58,22 @@ function recordsOf(r: ResolvedEnvironment): ReadonlyMap<string, string> {
   return m;
 }
 
-/** The detection time of `a` in the resolved environment `r` evaluated every `evaluation`. */
+/** Detection figures by resolved alert and evaluation interval: the loader's budget check and the plan share them. */
+const DETECTIONS = new WeakMap<ResolvedAlert, Map<string, Detection>>();
+
+/**
+ * The detection time of `a` in the resolved environment `r` evaluated every `evaluation`, computed once per alert
+ * (a resolved alert belongs to one resolved environment of one catalog: lib/catalog/resolve.ts).
+ */
 export function detectionOf(c: Catalog, r: ResolvedEnvironment, a: ResolvedAlert, evaluation: string): Detection {
+  let byEvaluation = DETECTIONS.get(a);
+  if (!byEvaluation) DETECTIONS.set(a, (byEvaluation = new Map()));
+  let d = byEvaluation.get(evaluation);
+  if (!d) byEvaluation.set(evaluation, (d = computeDetection(c, r, a, evaluation)));
+  return d;
+}
+
+function computeDetection(c: Catalog, r: ResolvedEnvironment, a: ResolvedAlert, evaluation: string): Detection {
   const budgets = c.catalog.detection_budget;
   const evalS = seconds(evaluation);
   const forS = seconds(a.for);
