@@ -25,7 +25,8 @@ import { SourceFile } from '../lib/catalog/source';
 import { literal } from '../constructs/literal';
 import { yamlencode } from '../constructs/yamlencode';
 import { escapeHclLiterals } from '../constructs/alertmanager-secret';
-import { Aspects, IAspect, TerraformResource } from 'cdktf';
+import { Aspects, DefaultTokenResolver, IAspect, StringConcat, TerraformResource, Token, Tokenization } from 'cdktf';
+import { resolve as resolveValue } from '../constructs/synthesis';
 import type { IConstruct } from 'constructs';
 import { loadCatalog } from '../lib/catalog/load';
 import { resolveCatalog } from '../lib/plan/resolve';
@@ -231,6 +232,49 @@ describe('stacks resolved once: the same bytes as cdktf’s own synthesis', () =
     walk('.');
     return files;
   }
+
+  it('resolves values as cdktf resolves them: plain data here, tokens and oddities by cdktf', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 's');
+    const v = new TerraformVariable(stack, 'v', { type: 'string' });
+    const n = new TerraformVariable(stack, 'n', { type: 'number' });
+    const l = new TerraformVariable(stack, 'l', { type: 'list(string)' });
+    const m = new TerraformVariable(stack, 'm', { type: 'map(string)' });
+    const value = {
+      plain: { s: 'text', n: 1.5, b: false, nil: null, gone: undefined, list: [1, undefined, 'x', [], {}], deep: { a: { b: { c: [{ d: 'e' }] } } } },
+      numberish: ['1e5', '-e-', 'version 2.0e1', '3e-2ms'],
+      escapes: ['$${labels.x}', '%%{if}', 'a ${var.not_a_token} b', '{TfToken[not-a-token'],
+      tokens: { s: v.stringValue, mixed: `pre-${v.stringValue}-post`, n: n.numberValue, sum: [n.numberValue, 1], l: l.listValue, m: Token.asStringMap(m.value), f: Fn.upper('x') },
+      instance: new (class Settings {
+        readonly a = 1;
+      })(),
+      keys: { [v.stringValue]: 'by token key', '10': 'integer-like', '': 'empty' },
+      date: new Date(0),
+      literal: literal({ a: [1, { b: 'c' }] }),
+    };
+    for (const preparing of [false, true]) {
+      const ours = resolveValue(stack, value, preparing);
+      const theirs = Tokenization.resolve(value, { scope: stack, preparing, resolver: new DefaultTokenResolver(new StringConcat()) });
+      expect(JSON.stringify(ours)).toBe(JSON.stringify(theirs));
+      expect(ours).toEqual(theirs);
+    }
+    // What cdktf refuses is refused with cdktf's own message.
+    const refused = (x: unknown) => {
+      let theirs = '';
+      try {
+        Tokenization.resolve(x, { scope: stack, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
+      } catch (e) {
+        theirs = (e as Error).message;
+      }
+      expect(theirs).not.toBe('');
+      expect(() => resolveValue(stack, x)).toThrow(theirs);
+    };
+    refused({ a: () => 1 });
+    refused({ a: Token.STRING_MAP_TOKEN_VALUE });
+    refused({ a: Token.NUMBER_MAP_TOKEN_VALUE });
+    refused({ a: l.listValue[0] });
+    refused({ a: stack });
+  });
 
   it('the fixture catalog: every file byte-identical', () => {
     const ours = synthAll(FIXTURE_ALERTS, { stock: false });

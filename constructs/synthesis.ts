@@ -10,6 +10,8 @@
  *   stack was prepared (the outputs and remote state of a cross-stack reference) is resolved when written. When
  *   an Aspect is registered anywhere in the stack, an Aspect may change elements after preparing, so nothing kept
  *   is used.
+ * - cdktf's resolution walks every value with its own context (`resolve` below walks plain data itself and hands
+ *   cdktf only what holds a token).
  * - cdktf captures a full stack trace (no depth limit) for every token it creates, only to print it if that token
  *   later fails to resolve. `quietTokenTraces()` turns that off unless `DEBUG` or `CDKTF_TOKEN_TRACES` is set
  *   (set one of them to see where a failing token was created).
@@ -19,14 +21,87 @@
  */
 import * as path from 'path';
 import type { IConstruct } from 'constructs';
-import { Aspects, DefaultTokenResolver, StringConcat, TerraformElement, TerraformOutput, TerraformStack, Tokenization } from 'cdktf';
+import { Aspects, DefaultTokenResolver, StringConcat, TerraformElement, TerraformOutput, TerraformStack, Token, Tokenization } from 'cdktf';
 // cdktf's own merge (not exported from its index): arrays concatenated, resolvables kept whole, undefined deletes.
 import { deepMerge } from 'cdktf/lib/util';
+// cdktf's resolution itself (`Tokenization.resolve` without the path option), so that its errors name the path.
+import { resolve as resolveAt } from 'cdktf/lib/tokens/private/resolve';
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
-function resolve(stack: TerraformStack, value: unknown, preparing = false): any {
-  return Tokenization.resolve(value, { scope: stack, preparing, resolver: RESOLVER });
+/**
+ * cdktf's resolution with its default resolver, as `lib/_tokens.js` resolves a stack, of a value found at `prefix`
+ * (the path cdktf names in its errors).
+ */
+function cdktfResolve(stack: TerraformStack, value: unknown, preparing: boolean, prefix: string[]): any {
+  return resolveAt(value, { scope: stack, preparing, resolver: RESOLVER, prefix });
+}
+
+/** cdktf's pattern of a number token inside a string (`lib/tokens/private/encoding.js` NUMBER_TOKEN_REGEX). */
+const NUMBER_IN_STRING = /[-|\d|.\+]+(e[-|\d|.|e|E|\+]+)/;
+/** Every token marker (`${TfToken[`, `#{TfToken[` for lists, `&{TfToken[` for maps) contains this. */
+const TOKEN_MARK = '{TfToken[';
+
+/** Whether cdktf's resolution could change, or refuse, the string `s` (as a value or a key). */
+function stringNeedsCdktf(s: string): boolean {
+  return s.includes(TOKEN_MARK) || NUMBER_IN_STRING.test(s) || s === Token.STRING_MAP_TOKEN_VALUE || s === Token.ANY_MAP_TOKEN_VALUE;
+}
+
+/**
+ * `value` resolved as cdktf resolves it, walking plain data here and handing cdktf only what holds a token (a
+ * resolvable, a string with a token marker or an encoded number, a list or map token) or what cdktf would refuse
+ * or treat apart (functions, constructs, dates, class instances, very deep nesting). cdktf's walk gives every
+ * value its own resolution context (two closures and a path) and tests every string with three patterns; plain
+ * data comes out of it unchanged but for undefined members and list items, which are dropped here too. A test
+ * compares whole synthesized apps both ways.
+ */
+export function resolve(stack: TerraformStack, value: unknown, preparing = false): any {
+  // The path of the value being walked (object keys, list indexes), as cdktf's errors name it.
+  const path: string[] = [];
+  const cdktf = (v: unknown) => cdktfResolve(stack, v, preparing, path.slice());
+  const walk = (v: unknown): unknown => {
+    switch (typeof v) {
+      case 'undefined':
+      case 'boolean':
+        return v;
+      case 'string':
+        return stringNeedsCdktf(v) ? cdktf(v) : v;
+      case 'number':
+        return v === Token.NUMBER_MAP_TOKEN_VALUE || Token.isUnresolved(v) ? cdktf(v) : v;
+      case 'object': {
+        if (v === null) return null;
+        if (path.length > 100) return cdktf(v);
+        if (Array.isArray(v)) {
+          // A list token (a string marker, or an encoded number: `Token.isUnresolved` of a one-item list) or any
+          // string token: cdktf resolves the list.
+          for (const x of v) if ((typeof x === 'string' && x.includes(TOKEN_MARK)) || (typeof x === 'number' && Token.isUnresolved([x]))) return cdktf(v);
+          const out: unknown[] = [];
+          for (let i = 0; i < v.length; i++) {
+            path.push(String(i));
+            const r = walk(v[i]);
+            path.pop();
+            if (r !== undefined) out.push(r);
+          }
+          return out;
+        }
+        const proto = Object.getPrototypeOf(v);
+        if ((proto !== Object.prototype && proto !== null) || Tokenization.isResolvable(v)) return cdktf(v);
+        const keys = Object.keys(v);
+        for (const k of keys) if (stringNeedsCdktf(k)) return cdktf(v);
+        const out: Record<string, unknown> = {};
+        for (const k of keys) {
+          path.push(k);
+          const r = walk((v as Record<string, unknown>)[k]);
+          path.pop();
+          if (r !== undefined) out[k] = r;
+        }
+        return out;
+      }
+      default:
+        return cdktf(v);
+    }
+  };
+  return walk(value);
 }
 
 /** The stack's elements in cdktf's order (depth first, not into nested stacks): `terraformElements`. */
