@@ -94,7 +94,7 @@ describe('selectors an expression reads', () => {
   });
 
   it('parses selector names and matchers, a __name__ matcher as the name', () => {
-    expect(parseSelector('{__name__="up", job=~"a|b"}')).toEqual({ metric: 'up', matchers: [{ label: 'job', op: '=~', value: 'a|b' }] });
+    expect(parseSelector('{__name__="up", job=~"a|b"}')).toEqual({ metric: 'up', matchers: [{ name: 'job', op: '=~', value: 'a|b' }] });
   });
 
   it('rejects an expression that does not parse', () => {

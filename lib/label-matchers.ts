@@ -126,35 +126,53 @@ export function parseMatcher(text: string): LabelMatcher {
   return m.matcher;
 }
 
-const regexCache = new Map<string, RegExp>();
-/** A Prometheus regular expression as JavaScript's, anchored at both ends. */
-function anchored(re: string): RegExp {
-  let r = regexCache.get(re);
+/**
+ * Whose regular expressions: Alertmanager compiles a matcher's as `^(?:re)$` (pkg/labels/matcher.go), Prometheus a
+ * PromQL selector's as `^(?s:re)$` (model/labels/regexp.go: `.` also matches a newline).
+ */
+export type Dialect = 'alertmanager' | 'prometheus';
+
+const regexCache: Record<Dialect, Map<string, RegExp>> = { alertmanager: new Map(), prometheus: new Map() };
+/** A regular expression of `dialect` as JavaScript's, anchored at both ends. */
+function anchored(re: string, dialect: Dialect = 'alertmanager'): RegExp {
+  let r = regexCache[dialect].get(re);
   if (!r) {
-    r = new RegExp(`^(?:${re})$`);
-    regexCache.set(re, r);
+    r = new RegExp(`^(?:${re})$`, dialect === 'prometheus' ? 's' : '');
+    regexCache[dialect].set(re, r);
   }
   return r;
 }
 
-/** Whether a label set satisfies one matcher (a missing label counts as ""). */
-export function matches(m: LabelMatcher, labels: Labels): boolean {
-  const v = labels[m.name] ?? '';
+/** Whether `value` satisfies one matcher, its regular expression read as `dialect` reads it. */
+export function matchesValue(m: LabelMatcher, value: string, dialect: Dialect = 'alertmanager'): boolean {
   switch (m.op) {
     case '=':
-      return v === m.value;
+      return value === m.value;
     case '!=':
-      return v !== m.value;
+      return value !== m.value;
     case '=~':
-      return anchored(m.value).test(v);
+      return anchored(m.value, dialect).test(value);
     case '!~':
-      return !anchored(m.value).test(v);
+      return !anchored(m.value, dialect).test(value);
   }
 }
 
+/** Whether a label set satisfies one matcher (a missing label counts as ""). */
+export function matches(m: LabelMatcher, labels: Labels, dialect: Dialect = 'alertmanager'): boolean {
+  return matchesValue(m, labels[m.name] ?? '', dialect);
+}
+
 /** Whether a label set satisfies every matcher. */
-export function matchesAll(ms: readonly LabelMatcher[], labels: Labels): boolean {
-  return ms.every((m) => matches(m, labels));
+export function matchesAll(ms: readonly LabelMatcher[], labels: Labels, dialect: Dialect = 'alertmanager'): boolean {
+  return ms.every((m) => matches(m, labels, dialect));
+}
+
+/** A label set's identity: `a="1",b="2"` (names sorted, values quoted). */
+export function labelsKey(l: Labels): string {
+  return Object.keys(l)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(l[k])}`)
+    .join(',');
 }
 
 /** The metric name a selector fixes with `__name__="…"`, if any. */

@@ -15,6 +15,7 @@
  * - an evaluation whose result holds two series with the same labels after the rule's labels are applied fails
  *   (`ErrDuplicateAlertLabelSet`) and changes no state.
  */
+import { labelsKey } from '../label-matchers';
 
 export type Labels = Record<string, string>;
 
@@ -43,13 +44,6 @@ export interface RuleTiming {
   keepFiringForS: number;
 }
 
-/** Canonical text of a label set, the key of an alert (Prometheus hashes the same label set). */
-export function labelsKey(l: Labels): string {
-  return Object.keys(l)
-    .sort()
-    .map((k) => `${k}=${JSON.stringify(l[k])}`)
-    .join(',');
-}
 
 /** The alert's labels for a series of the condition, as `Eval` builds them. */
 export function alertLabels(series: Labels, rule: RuleTiming): Labels {

@@ -19,8 +19,9 @@
  * than "never fired"; a range that starts before the history does (retention) is an error.
  */
 import type { Catalog } from '../catalog/model';
-import { Episode, Labels, labelsKey, runAlertRule } from './alert-state';
-import { Alertmanager, AlertmanagerConfig, AmAlert, Notification, simulateNotifications } from './alertmanager';
+import { Episode, Labels, runAlertRule } from './alert-state';
+import { labelsKey } from '../label-matchers';
+import { Alertmanager, AlertmanagerConfig, AmAlert, Notification, simulateNotifications } from '../alertmanager-model';
 import { inlineRecords, normalizeExpr, recordSelector, recordsUsed, selectorUses } from './promql';
 import { BacktestError, oneLine, PrometheusClient } from './prometheus';
 import { AlertRule, EnvironmentRules, exportedRules, RecordingRule } from './rules';

@@ -5,7 +5,8 @@
  */
 import * as http from 'http';
 import * as https from 'https';
-import { Labels, labelsKey } from './alert-state';
+import type { Labels } from './alert-state';
+import { labelsKey } from '../label-matchers';
 
 /** Prometheus refuses a range query of more than 11 000 points per series (`exceeded maximum resolution`). */
 export const PROMETHEUS_MAX_POINTS = 11000;

@@ -11,15 +11,9 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
 import { seconds } from '../duration';
+import { LabelMatcher, matchesValue, MatchOp } from '../label-matchers';
 import type { RecordingRule } from './rules';
 
-export type MatchOp = '=' | '!=' | '=~' | '!~';
-
-export interface LabelMatcher {
-  label: string;
-  op: MatchOp;
-  value: string;
-}
 
 /** A vector selector as written: metric name (if any) and label matchers (a `__name__` matcher becomes the name). */
 export interface ParsedSelector {
@@ -64,14 +58,9 @@ export function quote(s: string): string {
   return JSON.stringify(s);
 }
 
-/** Whether `value` satisfies a matcher (regexes are anchored, as in Prometheus). */
-export function matches(m: LabelMatcher, value: string): boolean {
-  switch (m.op) {
-    case '=': return value === m.value;
-    case '!=': return value !== m.value;
-    case '=~': return new RegExp(`^(?:${m.value})$`, 's').test(value);
-    case '!~': return !new RegExp(`^(?:${m.value})$`, 's').test(value);
-  }
+/** Whether `value` satisfies a matcher of a PromQL selector (regexes anchored, `.` matching a newline, as Prometheus). */
+function matches(m: LabelMatcher, value: string): boolean {
+  return matchesValue(m, value, 'prometheus');
 }
 
 function parseSelectorNode(expr: string, node: SyntaxNode): ParsedSelector {
@@ -90,7 +79,7 @@ function parseSelectorNode(expr: string, node: SyntaxNode): ParsedSelector {
     const value = c.getChild('StringLiteral');
     if (!nameNode || !op || !value) continue;
     const name = nameNode.type.name === 'LabelName' ? expr.slice(nameNode.from, nameNode.to) : unquote(expr.slice(nameNode.from, nameNode.to));
-    const m: LabelMatcher = { label: name, op: expr.slice(op.from, op.to) as MatchOp, value: unquote(expr.slice(value.from, value.to)) };
+    const m: LabelMatcher = { name, op: expr.slice(op.from, op.to) as MatchOp, value: unquote(expr.slice(value.from, value.to)) };
     if (name === '__name__' && m.op === '=') sel.metric = m.value;
     else sel.matchers.push(m);
   }
@@ -207,7 +196,7 @@ const MARK = 'backtest_match';
 /** `e` filtered by a matcher on a label the expression's result carries (not a static label of the record). */
 function filtered(e: string, m: LabelMatcher): string {
   const re = m.op === '=' || m.op === '!=' ? regexLiteral(m.value) : m.value;
-  const marked = `label_replace(${e}, "${MARK}", "1", ${quote(m.label)}, ${quote(re)})`;
+  const marked = `label_replace(${e}, "${MARK}", "1", ${quote(m.name)}, ${quote(re)})`;
   const one = `label_replace(vector(1), "${MARK}", "1", "", "")`;
   const op = m.op === '=' || m.op === '=~' ? 'and' : 'unless';
   return `label_replace(${marked} ${op} on (${MARK}) ${one}, "${MARK}", "", "", "")`;
@@ -230,8 +219,8 @@ function selectedRecords(sel: ParsedSelector, candidates: RecordingRule[]): { re
     const dynamic: LabelMatcher[] = [];
     let excluded = false;
     for (const m of sel.matchers) {
-      if (m.label === '__name__') excluded ||= !matches(m, r.record);
-      else if (m.label in r.labels) excluded ||= !matches(m, r.labels[m.label]);
+      if (m.name === '__name__') excluded ||= !matches(m, r.record);
+      else if (m.name in r.labels) excluded ||= !matches(m, r.labels[m.name]);
       else dynamic.push(m);
     }
     if (!excluded) out.push({ record: r, dynamic });

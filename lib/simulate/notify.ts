@@ -10,7 +10,7 @@ import type { Catalog } from '../catalog/model';
 import { resolve } from '../plan/resolve';
 import { levelName } from '../plan/pagerduty';
 import { routingKeyFile } from '../export-alertmanager';
-import type { AlertmanagerModel } from './alertmanager';
+import type { Alertmanager } from '../alertmanager-model';
 
 export type Notified =
   | { kind: 'pagerduty'; service: string; policy?: string; firstLevel?: string }
@@ -19,13 +19,13 @@ export type Notified =
   | { kind: 'nobody' };
 
 /** Every receiver of `am` (the configuration of `environment`), described. */
-export function describeReceivers(c: Catalog, environment: string, am: AlertmanagerModel): Map<string, Notified> {
+export function describeReceivers(c: Catalog, environment: string, am: Alertmanager): Map<string, Notified> {
   const env = resolve(c, environment);
   const plan = env.pagerduty;
   const services = env.services.map((s) => s.name);
   const out = new Map<string, Notified>();
   for (const [name, r] of am.receivers) {
-    const pd = r.pagerduty?.[0];
+    const pd = r.pagerduty[0];
     if (pd) {
       const key = pd.routingKeyFile ? path.basename(pd.routingKeyFile) : pd.routingKey ?? '';
       const service = services.find((s) => routingKeyFile(s) === key || key === s) ?? key;
@@ -33,8 +33,8 @@ export function describeReceivers(c: Catalog, environment: string, am: Alertmana
       const rule = sp?.orchestration.find((o) => new RegExp(`event\\.severity matches '${pd.severity}'`).test(o.condition));
       const policy = plan?.escalationPolicies.find((p) => p.severity === (rule?.escalationPolicy ?? sp?.escalationPolicy));
       out.set(name, { kind: 'pagerduty', service: sp?.name ?? service, policy: policy?.name, firstLevel: policy?.rules[0] ? levelName(policy.rules[0].level) : undefined });
-    } else if (r.slack?.length) out.set(name, { kind: 'slack', channel: r.slack[0].channel ?? name });
-    else if (r.webhook?.length) out.set(name, { kind: 'webhook', url: r.webhook[0].url ?? '' });
+    } else if (r.slack.length) out.set(name, { kind: 'slack', channel: r.slack[0].channel ?? name });
+    else if (r.webhook.length) out.set(name, { kind: 'webhook', url: r.webhook[0].url ?? '' });
     else out.set(name, { kind: 'nobody' });
   }
   return out;

@@ -18,7 +18,7 @@ import { BURN_KINDS, BURN_WORD, burnAlertsOf, severityRank } from '../catalog/mo
 import type { Expectation, Scenario } from '../catalog/schema-scenarios';
 import { PAGES_NONE } from '../catalog/schema-scenarios';
 import type { Labels } from '../label-matchers';
-import { AlertmanagerModel, groupKey, isInhibited, RouteNode, routeAlert } from './alertmanager';
+import { Alertmanager, groupOf, MatchedRoute } from '../alertmanager-model';
 import type { Notified } from './notify';
 import type { FiringByTime } from './promtool';
 import { formatDuration, seconds } from '../duration';
@@ -38,7 +38,7 @@ export interface EnvironmentModel {
   /** The environment's evaluation interval, seconds. */
   evaluation: number;
   rules: Map<string, RuleInfo>;
-  am: AlertmanagerModel;
+  am: Alertmanager;
   notified: Map<string, Notified>;
 }
 
@@ -188,13 +188,13 @@ export function evaluate(
 }
 
 function notify(env: EnvironmentModel, judged: Labels[][], step: number, steps: number, onset: number): Notification[] {
-  const routes = new Map<Labels, RouteNode[]>();
+  const routes = new Map<Labels, MatchedRoute[]>();
   const routesOf = (l: Labels) => {
-    if (!routes.has(l)) routes.set(l, routeAlert(env.am.route, l));
+    if (!routes.has(l)) routes.set(l, env.am.routes(l));
     return routes.get(l)!;
   };
-  const muted = judged.map((now) => new Set(now.filter((a) => isInhibited(env.am.inhibitRules, a, now))));
-  const groups = new Map<string, { route: RouteNode; members: Set<Labels>; flush: number }>();
+  const muted = judged.map((now) => new Set(now.filter((a) => env.am.muted(a, now))));
+  const groups = new Map<string, { route: MatchedRoute; members: Set<Labels>; flush: number }>();
   const out: Notification[] = [];
   const end = (steps - 1) * step;
   const active = (g: { members: Set<Labels> }, k: number) => judged[k].filter((a) => g.members.has(a) && !muted[k].has(a));
@@ -202,10 +202,10 @@ function notify(env: EnvironmentModel, judged: Labels[][], step: number, steps: 
     const t = k * step;
     for (const a of judged[k]) {
       for (const r of routesOf(a)) {
-        const id = groupKey(r, a);
+        const id = groupOf(r, a).key;
         const g = groups.get(id);
         if (g) g.members.add(a);
-        else groups.set(id, { route: r, members: new Set([a]), flush: t + r.groupWait });
+        else groups.set(id, { route: r, members: new Set([a]), flush: t + r.groupWaitS });
       }
     }
     // Flushes due before the next evaluation see this evaluation's state.
@@ -223,7 +223,7 @@ function notify(env: EnvironmentModel, judged: Labels[][], step: number, steps: 
           g.flush = Infinity; // the first notification of the group is what the report needs
           break;
         }
-        g.flush += g.route.groupInterval;
+        g.flush += g.route.groupIntervalS;
       }
       if (g.flush === Infinity && !judged[k].some((a) => g.members.has(a))) groups.delete(id);
     }

@@ -20,7 +20,7 @@ import { ALWAYS_FIRING } from '../catalog/crosscheck';
 import { longestWindow } from '../catalog/detection';
 import { renderExport } from '../export';
 import { seconds } from '../duration';
-import { parseAlertmanager } from './alertmanager';
+import { readAlertmanager } from '../alertmanager-model';
 import { describeReceivers } from './notify';
 import { EnvironmentModel, evaluate, Outcome, RuleInfo } from './outcome';
 import { FiringByTime, parseFiring, PromtoolError, runPromtool, testFile } from './promtool';
@@ -114,7 +114,7 @@ export async function simulate(c: Catalog, opts: SimulateOptions = {}): Promise<
       if (!amYaml) throw new Error(`the catalog has no on-call model (oncall.yml): no Alertmanager configuration to route through`);
       const ruleFile = path.join(dir, `${env}.rules.yml`);
       fs.writeFileSync(ruleFile, rulesYaml);
-      const am = parseAlertmanager(amYaml);
+      const am = readAlertmanager(amYaml);
       const evaluation = seconds(c.catalog.environments.find((e) => e.name === env)!.evaluation_interval);
       models.set(env, { environment: env, evaluation, rules: ruleInfo(rulesYaml), am, notified: describeReceivers(c, env, am), ruleFile, rulesYaml });
     }

@@ -1,7 +1,8 @@
 /**
- * Alertmanager as the backtest models it (lib/backtest/alertmanager.ts): the routing of the exported configuration
- * against the real `amtool config routes test` (Alertmanager 0.25) for every severity, service and special label
- * of both environments of the fixture catalog; inhibition and the notifications of an aggregation group (group_wait,
+ * Alertmanager as the simulation and the backtest model it (lib/alertmanager-model.ts): the routing of the exported
+ * configuration against the real `amtool config routes test` (Alertmanager 0.25) for every severity (and unknown
+ * ones), service (and none, and an unknown one), failing integration and the heartbeat, in both environments of the
+ * fixture catalog; inhibition and the notifications of an aggregation group (group_wait,
  * group_interval, resolve, the PagerDuty incident a page opens) as dispatch.go, inhibit.go and notify.go have them.
  */
 import * as fs from 'fs';
@@ -10,7 +11,7 @@ import { spawnSync } from 'child_process';
 import { parse } from 'yaml';
 import { loadCatalog } from '../lib/catalog/load';
 import { renderExport, writeFiles } from '../lib/export';
-import { Alertmanager, AlertmanagerConfig, AmAlert, simulateNotifications } from '../lib/backtest/alertmanager';
+import { Alertmanager, AlertmanagerConfig, AmAlert, simulateNotifications } from '../lib/alertmanager-model';
 import { FIXTURE_ALERTS, requireBinary, tempDir } from './helpers';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
@@ -23,10 +24,18 @@ const am = (env: string) => new Alertmanager(parse(fs.readFileSync(configFile(en
 
 /** Label sets that exercise every branch of the routing tree. */
 function labelSets(env: string): Record<string, string>[] {
-  const services = [...catalog.catalog.services.map((s) => s.name), undefined];
-  const out: Record<string, string>[] = [{ alertname: 'Watchdog', severity: 'none', environment: env }];
-  for (const severity of ['critical', 'high', 'warning', 'info', 'none', 'unknown']) {
-    for (const service of services) out.push({ alertname: 'X', severity, environment: env, ...(service ? { service } : {}) });
+  const services = [...catalog.catalog.services.map((s) => s.name), 'deltacrown-web', undefined];
+  const heartbeat = catalog.oncall!.alertmanager.heartbeat.alertname;
+  const out: Record<string, string>[] = [
+    { alertname: heartbeat, severity: 'none', environment: env },
+    { alertname: heartbeat, severity: 'critical', service: 'deltacrown-api' },
+  ];
+  for (const severity of ['critical', 'high', 'warning', 'info', 'none', 'unknown', undefined]) {
+    for (const service of services) {
+      for (const integration of [undefined, 'pagerduty', 'slack']) {
+        out.push({ alertname: 'X', environment: env, ...(severity ? { severity } : {}), ...(service ? { service } : {}), ...(integration ? { integration } : {}) });
+      }
+    }
   }
   for (const integration of ['pagerduty', 'slack']) {
     out.push({ alertname: 'DeltaCrownAlertmanagerNotificationFailures', severity: 'critical', integration, environment: env, service: 'deltacrown-api' });

@@ -1,12 +1,13 @@
 /**
- * What Alertmanager (0.25) does with the alerts a backtest fires: the routing tree (which receivers, grouped by
- * what, with which timings), inhibition and the notifications of each aggregation group — enough to count pages.
- * Ported from prometheus/alertmanager v0.25.0 and checked against `amtool config routes test`
- * (__tests__/backtest-alertmanager.test.ts):
+ * What Alertmanager (0.25) does with firing alerts, for every tool that needs it — the simulation (who a scenario
+ * notifies, and when) and the backtest (how often history would have paged): the routing tree (which receivers,
+ * grouped by what, with which timings), inhibition and the notifications of each aggregation group. One model, ported
+ * from prometheus/alertmanager v0.25.0 and checked against `amtool config routes test`
+ * (__tests__/alertmanager-model.test.ts, __tests__/simulate-routing.test.ts):
  *
  * - `dispatch/route.go` `Route.Match`: a route matches when its matchers do; its children are tried in order, the
  *   first match ends the search unless that child has `continue`; a route without matching children is the match.
- *   `receiver`, `group_by` and the timings are inherited from the parent;
+ *   `receiver`, `group_by` and the timings are inherited from the parent; the root route matches every alert;
  * - `dispatch/dispatch.go`: alerts are grouped per matched route by the values of its `group_by` labels
  *   (`...` = every label); a new group flushes after `group_wait`, then every `group_interval`; resolved alerts
  *   that were part of a flush leave the group, an empty group is removed (the next alert starts a new one);
@@ -17,28 +18,17 @@
  *   notification, when every alert of the last notification resolved, when `send_resolved` and new resolved
  *   alerts, or after `repeat_interval`; a flush whose alerts are all muted sends nothing.
  *
+ * Matchers are Alertmanager's (lib/label-matchers.ts: `^(?:re)$` regexes, bare values accepted).
+ *
  * A *page* is a notification to a receiver with `pagerduty_configs` that has firing alerts while no PagerDuty
  * incident is open for the group (Alertmanager's dedup key is the group's key): it opens one; a resolve
  * notification closes it. Later notifications of the same group while it is open update the incident.
  * Not modelled: silences, time intervals, PagerDuty's auto-resolve of long incidents, the up to 30 s before
  * Alertmanager drops an empty group (a group that empties is dropped at once here).
  */
-import { seconds } from '../duration';
-import { Labels, labelsKey } from './alert-state';
-import { LabelMatcher, matches as matcherMatches, MatchOp } from './promql';
-
-/** Parses one matcher of Alertmanager's syntax (`severity="critical"`, `severity=~"high|warning"`, `a=b`). */
-export function parseMatcher(text: string): LabelMatcher {
-  const m = /^\s*\{?\s*([a-zA-Z_][a-zA-Z0-9_]*|"[^"]*")\s*(=~|!~|!=|=)\s*(.*?)\s*\}?\s*$/.exec(text);
-  if (!m) throw new Error(`not an Alertmanager matcher: ${text}`);
-  const unq = (s: string) => (s.startsWith('"') && s.endsWith('"') && s.length >= 2 ? (JSON.parse(s) as string) : s);
-  return { label: unq(m[1]), op: m[2] as MatchOp, value: unq(m[3]) };
-}
-
-/** Whether every matcher accepts `labels` (a missing label has the empty value). */
-export function allMatch(ms: LabelMatcher[], labels: Labels): boolean {
-  return ms.every((m) => matcherMatches(m, labels[m.label] ?? ''));
-}
+import { parse } from 'yaml';
+import { seconds } from './duration';
+import { LabelMatcher, Labels, labelsKey, matchesAll, matchesValue, parseMatcher } from './label-matchers';
 
 interface RouteConfig {
   receiver?: string;
@@ -55,9 +45,9 @@ interface RouteConfig {
 
 interface ReceiverConfig {
   name: string;
-  pagerduty_configs?: { send_resolved?: boolean }[];
-  slack_configs?: { send_resolved?: boolean }[];
-  webhook_configs?: { send_resolved?: boolean }[];
+  pagerduty_configs?: { send_resolved?: boolean; routing_key?: string; routing_key_file?: string; severity?: string }[];
+  slack_configs?: { send_resolved?: boolean; channel?: string }[];
+  webhook_configs?: { send_resolved?: boolean; url?: string }[];
   email_configs?: { send_resolved?: boolean }[];
   [k: string]: unknown;
 }
@@ -87,6 +77,10 @@ export interface Receiver {
   /** Sends anything at all (a receiver without configurations is the `null` sink). */
   notifies: boolean;
   sendResolved: boolean;
+  /** Where it sends: PagerDuty (the routing key, or the file holding it, and the event severity), Slack, webhooks. */
+  pagerduty: { routingKey?: string; routingKeyFile?: string; severity?: string }[];
+  slack: { channel?: string }[];
+  webhook: { url?: string }[];
 }
 
 interface InhibitRule {
@@ -98,16 +92,21 @@ interface InhibitRule {
 function routeMatchers(r: RouteConfig): LabelMatcher[] {
   return [
     ...(r.matchers ?? []).map(parseMatcher),
-    ...Object.entries(r.match ?? {}).map(([label, value]) => ({ label, op: '=' as const, value: String(value) })),
-    ...Object.entries(r.match_re ?? {}).map(([label, value]) => ({ label, op: '=~' as const, value: String(value) })),
+    ...Object.entries(r.match ?? {}).map(([name, value]) => ({ name, op: '=' as const, value: String(value) })),
+    ...Object.entries(r.match_re ?? {}).map(([name, value]) => ({ name, op: '=~' as const, value: String(value) })),
   ];
 }
 
 function legacy(eq?: Record<string, string>, re?: Record<string, string>): LabelMatcher[] {
   return [
-    ...Object.entries(eq ?? {}).map(([label, value]) => ({ label, op: '=' as const, value: String(value) })),
-    ...Object.entries(re ?? {}).map(([label, value]) => ({ label, op: '=~' as const, value: String(value) })),
+    ...Object.entries(eq ?? {}).map(([name, value]) => ({ name, op: '=' as const, value: String(value) })),
+    ...Object.entries(re ?? {}).map(([name, value]) => ({ name, op: '=~' as const, value: String(value) })),
   ];
+}
+
+/** An exported `alertmanager.yml`, read. */
+export function readAlertmanager(text: string): Alertmanager {
+  return new Alertmanager(parse(text) as AlertmanagerConfig);
 }
 
 /** An Alertmanager configuration, ready to route, inhibit and simulate notifications. */
@@ -122,7 +121,15 @@ export class Alertmanager {
       const kinds = Object.keys(r).filter((k) => k.endsWith('_configs') && Array.isArray(r[k]) && (r[k] as unknown[]).length > 0);
       // Defaults of Alertmanager: PagerDuty and webhooks send resolved notifications, Slack and e-mail do not.
       const sendResolved = kinds.some((k) => ((r[k] as { send_resolved?: boolean }[]) ?? []).some((c) => c.send_resolved ?? (k === 'pagerduty_configs' || k === 'webhook_configs')));
-      this.receivers.set(r.name, { name: r.name, pages: pd.length > 0, notifies: kinds.length > 0, sendResolved });
+      this.receivers.set(r.name, {
+        name: r.name,
+        pages: pd.length > 0,
+        notifies: kinds.length > 0,
+        sendResolved,
+        pagerduty: pd.map((p) => ({ routingKey: p.routing_key, routingKeyFile: p.routing_key_file, severity: p.severity })),
+        slack: (r.slack_configs ?? []).map((c) => ({ channel: c.channel })),
+        webhook: (r.webhook_configs ?? []).map((w) => ({ url: w.url })),
+      });
     }
     this.inhibitRules = (config.inhibit_rules ?? []).map((r) => ({
       source: [...(r.source_matchers ?? []).map(parseMatcher), ...legacy(r.source_match, r.source_match_re)],
@@ -146,7 +153,7 @@ export class Alertmanager {
       };
     };
     const match = (r: RouteConfig, self: MatchedRoute): MatchedRoute[] | undefined => {
-      if (!allMatch(routeMatchers(r), labels)) return undefined;
+      if (!matchesAll(routeMatchers(r), labels)) return undefined;
       const all: MatchedRoute[] = [];
       for (const [i, child] of (r.routes ?? []).entries()) {
         const m = match(child, opts(child, self, `${self.id}.${i}`));
@@ -162,12 +169,12 @@ export class Alertmanager {
   /** Whether an alert with `labels` is muted at an instant when the alerts `firing` fire (inhibit.go `Mutes`). */
   muted(labels: Labels, firing: Labels[]): boolean {
     for (const r of this.inhibitRules) {
-      if (!allMatch(r.target, labels)) continue;
-      const twoSided = allMatch(r.source, labels);
+      if (!matchesAll(r.target, labels)) continue;
+      const twoSided = matchesAll(r.source, labels);
       for (const s of firing) {
-        if (!allMatch(r.source, s)) continue;
+        if (!matchesAll(r.source, s)) continue;
         if (!r.equal.every((n) => (s[n] ?? '') === (labels[n] ?? ''))) continue;
-        if (twoSided && allMatch(r.target, s)) continue;
+        if (twoSided && matchesAll(r.target, s)) continue;
         return true;
       }
     }
@@ -183,8 +190,8 @@ export class Alertmanager {
     const value = (a: StaticAlert, n: string): string | undefined => (n in a.labels ? a.labels[n] : new RegExp(`\\b${n}\\b`).test(a.expr) ? undefined : '');
     const may = (ms: LabelMatcher[], a: StaticAlert) =>
       ms.every((m) => {
-        const v = value(a, m.label);
-        return v === undefined || matcherMatches(m, v);
+        const v = value(a, m.name);
+        return v === undefined || matchesValue(m, v);
       });
     return this.inhibitRules.some(
       (r) =>
@@ -196,6 +203,16 @@ export class Alertmanager {
         }),
     );
   }
+}
+
+/**
+ * The aggregation group an alert joins on a matched route (dispatch.go `getGroupLabels` and the group's key): its
+ * `group_by` labels, and a key unique to the route and those labels.
+ */
+export function groupOf(route: MatchedRoute, labels: Labels): { labels: Labels; key: string } {
+  const groupLabels: Record<string, string> = {};
+  for (const [n, v] of Object.entries(labels)) if (route.groupBy === 'all' || route.groupBy.includes(n)) groupLabels[n] = v;
+  return { labels: groupLabels, key: `${route.id}:${labelsKey(groupLabels)}` };
 }
 
 /** An alerting rule as known before evaluation: its labels (with `alertname`) and its expression. */
@@ -268,9 +285,7 @@ export function simulateNotifications(am: Alertmanager, alerts: AmAlert[], until
       // Prometheus sends the alert when it starts firing: it joins a group of every route it matches.
       const { k } = arrivals[next++];
       for (const route of k.routes) {
-        const groupLabels: Labels = {};
-        for (const [n, v] of Object.entries(k.alert.labels)) if (route.groupBy === 'all' || route.groupBy.includes(n)) groupLabels[n] = v;
-        const gkey = `${route.id}:${labelsKey(groupLabels)}`;
+        const { labels: groupLabels, key: gkey } = groupOf(route, k.alert.labels);
         let g = groups.get(gkey);
         if (!g) groups.set(gkey, (g = { route, labels: groupLabels, key: gkey, members: new Map(), nextFlush: t + route.groupWaitS * 1000 }));
         g.members.set(k.key, k.alert);
