@@ -1,7 +1,9 @@
 /**
  * Label matchers as Prometheus and Alertmanager write them — `name="value"`, `name!="value"`, `name=~"regex"`,
  * `name!~"regex"` — and series selectors `metric{matcher, …}`: parsed, and matched against label sets the way both
- * do it (a missing label is the empty string; a regular expression is anchored at both ends).
+ * do it (a missing label is the empty string; a regular expression is anchored at both ends; in Prometheus's
+ * dialect `.` also matches a newline). The one matcher module of the project: the catalog's cross-checks, the
+ * simulation, the Alertmanager model (lib/alertmanager-model.ts) and the backtest's PromQL rewriting use it.
  */
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';

@@ -111,7 +111,7 @@ export function crossCheckScenarios(c: Catalog): CatalogIssue[] {
           const sel = selector(c, src, [...at, ...shapeAt, field], text, issues);
           if (!sel) return;
           const env = envs.find((e) => environments.has(e)) ?? c.catalog.environments[0].name;
-          const hit = bg(env).filter((b) => matchesAll(sel.matchers, b.labels));
+          const hit = bg(env).filter((b) => matchesAll(sel.matchers, b.labels, 'prometheus'));
           if (hit.length === 0) issue([...shapeAt, field], `'${text}' selects no series of the background (scenarios/background.yml)`);
           else if (type) {
             // A restart resets a histogram's counters too.
@@ -138,7 +138,7 @@ export function crossCheckScenarios(c: Catalog): CatalogIssue[] {
         }
         if (kind === 'latency') {
           const sel = safeSelector(ch.latency!.select);
-          const hist = sel && bg(envs[0] ?? c.catalog.environments[0].name).find((b) => b.type === 'histogram' && matchesAll(sel.matchers, b.labels));
+          const hist = sel && bg(envs[0] ?? c.catalog.environments[0].name).find((b) => b.type === 'histogram' && matchesAll(sel.matchers, b.labels, 'prometheus'));
           const top = hist?.buckets?.[hist.buckets.length - 1];
           if (top !== undefined && ch.latency!.p95 > top) issue([...shapeAt, 'p95'], `expected a p95 within the histogram's buckets (at most ${top}s): above the last bucket histogram_quantile says ${top}s`);
         }

@@ -213,7 +213,7 @@ export function selectedChecks(expr: string, names: readonly string[]): string[]
 
 /** Whether a `job` matcher of the expression selects the check `name` (as Prometheus matches labels). */
 function accepts(m: { op: string; value: string }, name: string): boolean {
-  return (['=', '!=', '=~', '!~'] as string[]).includes(m.op) && matches({ name: 'job', op: m.op as MatchOp, value: m.value }, { job: name });
+  return (['=', '!=', '=~', '!~'] as string[]).includes(m.op) && matches({ name: 'job', op: m.op as MatchOp, value: m.value }, { job: name }, 'prometheus');
 }
 
 /** A PromQL string literal's value ("…", '…' or `…`). */

@@ -95,7 +95,7 @@ function window(ch: Change, t: Timeline): { from: number; to: number; weight: (j
 
 function select(series: SimSeries[], text: string): SimSeries[] {
   const sel = parseSelector(text);
-  return series.filter((x) => matchesAll(sel.matchers, x.labels));
+  return series.filter((x) => matchesAll(sel.matchers, x.labels, 'prometheus'));
 }
 
 /** Splits `total` over `xs` in proportion to `weights` (equally when they are all 0). */
