@@ -57,8 +57,8 @@ function stringNeedsCdktf(s: string): boolean {
  */
 export function resolve(stack: TerraformStack, value: unknown, preparing = false): any {
   // The path of the value being walked (object keys, list indexes), as cdktf's errors name it.
-  const path: string[] = [];
-  const cdktf = (v: unknown) => cdktfResolve(stack, v, preparing, path.slice());
+  const at: string[] = [];
+  const cdktf = (v: unknown) => cdktfResolve(stack, v, preparing, at.slice());
   const walk = (v: unknown): unknown => {
     switch (typeof v) {
       case 'undefined':
@@ -70,16 +70,16 @@ export function resolve(stack: TerraformStack, value: unknown, preparing = false
         return v === Token.NUMBER_MAP_TOKEN_VALUE || Token.isUnresolved(v) ? cdktf(v) : v;
       case 'object': {
         if (v === null) return null;
-        if (path.length > 100) return cdktf(v);
+        if (at.length > 100) return cdktf(v);
         if (Array.isArray(v)) {
           // A list token (a string marker, or an encoded number: `Token.isUnresolved` of a one-item list) or any
           // string token: cdktf resolves the list.
           for (const x of v) if ((typeof x === 'string' && x.includes(TOKEN_MARK)) || (typeof x === 'number' && Token.isUnresolved([x]))) return cdktf(v);
           const out: unknown[] = [];
           for (let i = 0; i < v.length; i++) {
-            path.push(String(i));
+            at.push(String(i));
             const r = walk(v[i]);
-            path.pop();
+            at.pop();
             if (r !== undefined) out.push(r);
           }
           return out;
@@ -90,9 +90,9 @@ export function resolve(stack: TerraformStack, value: unknown, preparing = false
         for (const k of keys) if (stringNeedsCdktf(k)) return cdktf(v);
         const out: Record<string, unknown> = {};
         for (const k of keys) {
-          path.push(k);
+          at.push(k);
           const r = walk((v as Record<string, unknown>)[k]);
-          path.pop();
+          at.pop();
           if (r !== undefined) out[k] = r;
         }
         return out;
