@@ -9,7 +9,7 @@ import { loadCatalog } from '../lib/catalog/load';
 import { buildApp } from '../stacks/app';
 import { DEFAULT_KEY_PREFIX, stateBackendFromEnv, stateKey } from '../stacks/backend';
 import { REQUIRED_TERRAFORM_VERSION } from '../stacks/base';
-import { FIXTURE, FIXTURE_ALERTS, tempDir } from './helpers';
+import { FIXTURE, FIXTURE_ALERTS, readTree, tempDir } from './helpers';
 import { synthApp, tfAddresses, TfJson } from './helpers-synth';
 import { resolveCatalog } from '../lib/plan/resolve';
 
@@ -139,16 +139,7 @@ describe('synth from two checkout paths', () => {
       process.chdir(cwd);
       if (saved !== undefined) process.env.DELTACROWN_STATE_BUCKET = saved;
     }
-    const files = new Map<string, string>();
-    const walk = (d: string) => {
-      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-        const p = path.join(d, e.name);
-        if (e.isDirectory()) walk(p);
-        else files.set(path.relative(dir, p), fs.readFileSync(p, 'utf8'));
-      }
-    };
-    walk(path.join(dir, 'cdktf.out'));
-    return files;
+    return readTree(path.join(dir, 'cdktf.out'));
   };
   const a = synthIn(path.join(tempDir('deltacrown-checkout-a-'), 'deep', 'er'));
   const b = synthIn(tempDir('deltacrown-checkout-b-'));

@@ -1,26 +1,11 @@
 /** The command-line entry points: exit codes, messages, and nothing written for a bad catalog. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { copyCatalog, edit, FIXTURE_ALERTS, runCommand, tempDir } from './helpers';
+import { copyCatalog, edit, FIXTURE_ALERTS, readTree, runCommand, tempDir } from './helpers';
 import { loadCatalog } from '../lib/catalog/load';
 import { resolveCatalog } from '../lib/plan/resolve';
 import { buildApp } from '../stacks/app';
 import { synthesized } from '../stacks/summary';
-
-/** Every file under `dir`, by relative path. */
-function filesOf(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (rel: string) => {
-    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const r = path.join(rel, e.name);
-      if (e.isDirectory()) walk(r);
-      else out.set(r, fs.readFileSync(path.join(dir, r), 'utf8'));
-    }
-  };
-  walk('.');
-  return out;
-}
-
 
 function run(script: string, args: string[], env: Record<string, string> = {}) {
   const r = runCommand(script.replace(/\.ts$/, ''), args, { env });
@@ -73,7 +58,7 @@ describe('synth (main.ts)', () => {
     expect(r.code).toBe(0);
     const inProcess = path.join(tempDir(), 'cdktf.out');
     buildApp(resolveCatalog(loadCatalog(FIXTURE_ALERTS)), { outdir: inProcess }).synth();
-    expect(filesOf(out)).toEqual(filesOf(inProcess));
+    expect(readTree(out)).toEqual(readTree(inProcess));
     const { stacks, resources } = synthesized(out);
     expect(r.stdout).toContain(`synthesized ${stacks.length} stacks (${resources} resources and data sources) into `);
     expect(r.stdout.trim().endsWith(stacks.join(', '))).toBe(true);

@@ -33,7 +33,7 @@ import { resolveCatalog } from '../lib/plan/resolve';
 import { buildApp } from '../stacks/app';
 import { generateCatalog } from '../bench/generate-catalog';
 import { removeBenchTemps } from '../bench/measure';
-import { FIXTURE_ALERTS, LIVE_ALERTS, tempDir } from './helpers';
+import { FIXTURE_ALERTS, LIVE_ALERTS, readTree, tempDir } from './helpers';
 
 function yamlFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -221,16 +221,7 @@ describe('stacks resolved once: the same bytes as cdktf’s own synthesis', () =
     // cdktf invokes the Aspects of each stack and below (not the app's).
     if (opts.aspect) for (const stack of stacks) Aspects.of(stack).add(opts.aspect);
     app.synth();
-    const files = new Map<string, string>();
-    const walk = (rel: string) => {
-      for (const e of fs.readdirSync(path.join(out, rel), { withFileTypes: true })) {
-        const r = path.join(rel, e.name);
-        if (e.isDirectory()) walk(r);
-        else files.set(r, fs.readFileSync(path.join(out, r), 'utf8'));
-      }
-    };
-    walk('.');
-    return files;
+    return readTree(out);
   }
 
   it('resolves values as cdktf resolves them: plain data here, tokens and oddities by cdktf', () => {

@@ -23,16 +23,6 @@ export function load(dir: string): Catalog {
   return loadCatalog(dir);
 }
 
-/** Every file under `dir`, recursively. */
-export function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...walk(p));
-    else out.push(p);
-  }
-  return out;
-}
 
 /** Runs amtool with `args`; fails with the install hint when amtool is missing. */
 export function amtool(args: string[]): { status: number; stdout: string; stderr: string } {

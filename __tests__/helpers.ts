@@ -122,3 +122,19 @@ export const where = (i: CatalogIssue) => ({ line: i.line, column: i.column });
 export function runbookAnchors(file = path.join(ROOT, 'docs', 'runbook.md')): Set<string> {
   return markdownAnchors(fs.readFileSync(file, 'utf8'));
 }
+
+/** Every file under `dir`, recursively (paths joined to `dir`). */
+export function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...walk(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+/** Every file under `dir` with its text, by path relative to `dir`: a written output directory, to compare whole. */
+export function readTree(dir: string): Map<string, string> {
+  return new Map(walk(dir).map((f) => [path.relative(dir, f), fs.readFileSync(f, 'utf8')]));
+}

@@ -8,7 +8,8 @@ import { resolveOnCall } from '../lib/catalog/resolve-oncall';
 import { buildApp } from '../stacks/app';
 import { PagerDutyStack } from '../stacks/pagerduty-stack';
 import { FIXTURE_ALERTS, copyCatalog, edit, tempDir } from './helpers';
-import { synthAll, walk } from './helpers-oncall';
+import { synthAll } from './helpers-oncall';
+import { walk } from './helpers';
 import { resolveCatalog } from '../lib/plan/resolve';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);

@@ -19,29 +19,37 @@ import { Token } from 'cdktf';
 
 /**
  * `value` as cdktf resolution would write it (undefined members dropped), each string passed through `strings`;
- * throws on an embedded token. `at` is built only for a message.
+ * throws on an embedded token, naming where it is (`at`: the path walked so far, kept on one stack).
  */
-function plain(value: unknown, strings: (s: string) => string, at: () => string): unknown {
+function plain(value: unknown, strings: (s: string) => string, at: string[]): unknown {
   if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'string' || typeof value === 'number') {
-    if (Token.isUnresolved(value)) throw new Error(`literal: ${at()} holds a Terraform token; pass it as an attribute instead`);
+    if (Token.isUnresolved(value)) throw new Error(`literal: ${at.join('')} holds a Terraform token; pass it as an attribute instead`);
     return typeof value === 'string' ? strings(value) : value;
   }
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (let i = 0; i < value.length; i++) if (value[i] !== undefined) out.push(plain(value[i], strings, () => `${at()}[${out.length}]`));
-    return out;
-  }
-  if (typeof value === 'object') {
-    if (Token.isUnresolved(value)) throw new Error(`literal: ${at()} is a Terraform token; pass it as an attribute instead`);
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value as object)) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = plain(v, strings, () => `${at()}.${k}`);
+    for (const v of value) {
+      if (v === undefined) continue;
+      at.push(`[${out.length}]`);
+      out.push(plain(v, strings, at));
+      at.pop();
     }
     return out;
   }
-  throw new Error(`literal: ${at()} is a ${typeof value}, not plain data`);
+  if (typeof value === 'object') {
+    if (Token.isUnresolved(value)) throw new Error(`literal: ${at.join('')} is a Terraform token; pass it as an attribute instead`);
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value as object)) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v === undefined) continue;
+      at.push(`.${k}`);
+      out[k] = plain(v, strings, at);
+      at.pop();
+    }
+    return out;
+  }
+  throw new Error(`literal: ${at.join('')} is a ${typeof value}, not plain data`);
 }
 
 /** The class of every literal: its instances are not plain objects, so cdktf keeps them whole (see above). */
@@ -56,7 +64,7 @@ class Literal {}
  */
 export function literal<T extends object>(value: T, strings: (s: string) => string = (s) => s): T {
   if (Array.isArray(value)) throw new Error('literal: wrap the object that holds the list (cdktf walks lists before it looks for tokens)');
-  const copy = Object.assign(new Literal(), plain(value, strings, () => 'value')) as unknown as T & IResolvable & IPostProcessor;
+  const copy = Object.assign(new Literal(), plain(value, strings, ['value'])) as unknown as T & IResolvable & IPostProcessor;
   const hide = (name: string, v: unknown) => Object.defineProperty(copy, name, { value: v, enumerable: false });
   hide('creationStack', []);
   hide('resolve', (context: IResolveContext) => {
