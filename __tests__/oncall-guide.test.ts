@@ -11,11 +11,10 @@ import { formatIssue } from '../lib/catalog/errors';
 import { allAlerts, resolveEnvironment } from '../lib/catalog/resolve';
 import { resolveOnCall } from '../lib/catalog/resolve-oncall';
 import { renderOnCallDoc } from '../lib/render/oncall-doc';
-import { planPagerDuty } from '../lib/plan/pagerduty';
 import { renderRunbookRegions } from '../lib/render/runbook';
 import { FIXTURE_ALERTS, ROOT, copyCatalog, edit, requireBinary, tempDir } from './helpers';
 import { freePort, get, startProcess, stopAll } from './e2e/harness';
-import { resolveCatalog } from '../lib/plan/resolve';
+import { resolve, resolveCatalog } from '../lib/plan/resolve';
 
 const catalog = loadCatalog(FIXTURE_ALERTS);
 const doc = renderOnCallDoc(resolveCatalog(catalog));
@@ -60,7 +59,7 @@ describe('docs/oncall.md for the engineer paged at 3 am', () => {
 
   it('links every PagerDuty service, CloudWatch service, schedule and escalation policy on the catalog’s account', () => {
     for (const env of ['production', 'staging']) {
-      const pd = planPagerDuty(catalog, env);
+      const pd = resolve(catalog, env).pagerduty!;
       for (const name of [...pd.services.map((s) => s.name), ...pd.cloudWatchServices.map((s) => s.name)]) {
         expect(doc).toContain(`[${name}](https://deltacrown.pagerduty.com/service-directory?query=${encodeURIComponent(name)})`);
       }

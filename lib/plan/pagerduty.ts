@@ -6,7 +6,7 @@
  */
 import type { Catalog, Severity } from '../catalog/model';
 import type { OnCallLevel } from '../catalog/schema-oncall';
-import { defaultPagingSeverity, onCallEnvironment, ResolvedOnCall, resolveOnCall } from '../catalog/resolve-oncall';
+import { defaultPagingSeverity, onCallEnvironment, ResolvedOnCall } from '../catalog/resolve-oncall';
 
 /** The two on-call schedules. */
 export type ScheduleKey = 'primary' | 'secondary';
@@ -128,9 +128,8 @@ const LEVEL_NAMES: Record<OnCallLevel, string> = {
   engineering_manager: 'engineering manager',
 };
 
-/** The PagerDuty plan of one environment. */
-export function planPagerDuty(c: Catalog, environment: string): PagerDutyPlan {
-  const r = resolveOnCall(c);
+/** The PagerDuty plan of one environment, from the catalog's resolved on-call model (resolved once per catalog). */
+export function planPagerDuty(c: Catalog, r: ResolvedOnCall, environment: string): PagerDutyPlan {
   const env = onCallEnvironment(r, environment);
   const sfx = env.nameSuffix;
   const project = c.catalog.project.name;

@@ -34,12 +34,15 @@ export function resolveCatalog(catalog: Catalog): CatalogPlan {
   if (!plan) {
     const onCall = catalog.oncall ? resolveOnCall(catalog) : undefined;
     const families = familyPlans(catalog);
-    // Frozen as a whole, with the catalog values it shares (the catalog is read-only data too).
-    plan = deepFreeze({
+    const shared: Shared = {
       project: { name: catalog.catalog.project.name, runbookBaseUrl: catalog.catalog.project.runbook_base_url },
       services: catalog.catalog.services.map((s) => ({ name: s.name, description: s.description })),
       severities: catalog.catalog.severities,
-      environments: catalog.catalog.environments.map((e) => resolveOne(catalog, e.name, onCall, families)),
+    };
+    // Frozen as a whole, with the catalog values it shares (the catalog is read-only data too).
+    plan = deepFreeze({
+      ...shared,
+      environments: catalog.catalog.environments.map((e) => resolveOne(catalog, e.name, shared, onCall, families)),
       ...(onCall ? { onCall } : {}),
       runbookSections: [...new Set(runbookReferences(catalog).map((r) => r.anchor))],
     });
@@ -48,7 +51,10 @@ export function resolveCatalog(catalog: Catalog): CatalogPlan {
   return plan;
 }
 
-function resolveOne(c: Catalog, name: string, model: ReturnType<typeof resolveOnCall> | undefined, families: FamilyPlan[]): EnvironmentPlan {
+/** What every environment's plan shares with the catalog's: one object each, not a copy per environment. */
+type Shared = Pick<EnvironmentPlan, 'project' | 'services' | 'severities'>;
+
+function resolveOne(c: Catalog, name: string, shared: Shared, model: ReturnType<typeof resolveOnCall> | undefined, families: FamilyPlan[]): EnvironmentPlan {
   const env = c.catalog.environments.find((e) => e.name === name)!;
   const rules = resolveEnvironment(c, name);
   const alerts = allAlerts(rules);
@@ -58,9 +64,7 @@ function resolveOne(c: Catalog, name: string, model: ReturnType<typeof resolveOn
     pages: env.pages,
     evaluationInterval: env.evaluation_interval,
     nameSuffix: env.name_suffix,
-    project: { name: c.catalog.project.name, runbookBaseUrl: c.catalog.project.runbook_base_url },
-    services: c.catalog.services.map((s) => ({ name: s.name, description: s.description })),
-    severities: c.catalog.severities,
+    ...shared,
     kubernetes: {
       context: env.kubernetes.context,
       namespace: env.kubernetes.namespace,
@@ -72,7 +76,7 @@ function resolveOne(c: Catalog, name: string, model: ReturnType<typeof resolveOn
     detection: Object.fromEntries(alerts.map((a) => [a.name, detectionOf(c, rules, a, env.evaluation_interval)])),
     families,
     slos: c.slos.slos,
-    ...(onCall ? { onCall, pagerduty: planPagerDuty(c, name) } : {}),
+    ...(onCall ? { onCall, pagerduty: planPagerDuty(c, onCall.model, name) } : {}),
     ...(guardrailEnvironments(c).includes(name) ? { guardrails: planGuardrails(c, name) } : {}),
     checks: resolveChecks(c, name),
     ...(c.dashboards ? { dashboards: dashboardsPlan(c, name, families) } : {}),
