@@ -89,19 +89,38 @@ interface InhibitRule {
   equal: string[];
 }
 
-function routeMatchers(r: RouteConfig): LabelMatcher[] {
-  return [
-    ...(r.matchers ?? []).map(parseMatcher),
-    ...Object.entries(r.match ?? {}).map(([name, value]) => ({ name, op: '=' as const, value: String(value) })),
-    ...Object.entries(r.match_re ?? {}).map(([name, value]) => ({ name, op: '=~' as const, value: String(value) })),
-  ];
-}
-
+/** `match` (equality) and `match_re` (regex) maps of the older configuration format, as matchers. */
 function legacy(eq?: Record<string, string>, re?: Record<string, string>): LabelMatcher[] {
   return [
     ...Object.entries(eq ?? {}).map(([name, value]) => ({ name, op: '=' as const, value: String(value) })),
     ...Object.entries(re ?? {}).map(([name, value]) => ({ name, op: '=~' as const, value: String(value) })),
   ];
+}
+
+/** A route of the tree, read once: its matchers parsed, its options inherited from its parent. */
+interface Route {
+  matched: MatchedRoute;
+  matchers: LabelMatcher[];
+  continue: boolean;
+  routes: Route[];
+}
+
+function compileRoute(r: RouteConfig, parent: MatchedRoute | undefined, id: string, root = false): Route {
+  const matched: MatchedRoute = {
+    id,
+    receiver: r.receiver ?? parent?.receiver ?? '',
+    groupBy: r.group_by ? (r.group_by.includes('...') ? 'all' : r.group_by) : (parent?.groupBy ?? []),
+    groupWaitS: r.group_wait ? seconds(r.group_wait) : (parent?.groupWaitS ?? 30),
+    groupIntervalS: r.group_interval ? seconds(r.group_interval) : (parent?.groupIntervalS ?? 300),
+    repeatIntervalS: r.repeat_interval ? seconds(r.repeat_interval) : (parent?.repeatIntervalS ?? 4 * 3600),
+  };
+  return {
+    matched,
+    // The root route matches every alert (its matchers, if any, are ignored by Alertmanager).
+    matchers: root ? [] : [...(r.matchers ?? []).map(parseMatcher), ...legacy(r.match, r.match_re)],
+    continue: r.continue ?? false,
+    routes: (r.routes ?? []).map((child, i) => compileRoute(child, matched, `${id}.${i}`)),
+  };
 }
 
 /** An exported `alertmanager.yml`, read. */
@@ -113,9 +132,11 @@ export function readAlertmanager(text: string): Alertmanager {
 export class Alertmanager {
   readonly receivers = new Map<string, Receiver>();
   private readonly inhibitRules: InhibitRule[];
+  private readonly root: Route;
 
-  constructor(private readonly config: AlertmanagerConfig) {
+  constructor(config: AlertmanagerConfig) {
     if (!config?.route) throw new Error('the Alertmanager configuration has no route');
+    this.root = compileRoute(config.route, undefined, '0', true);
     for (const r of config.receivers ?? []) {
       const pd = r.pagerduty_configs ?? [];
       const kinds = Object.keys(r).filter((k) => k.endsWith('_configs') && Array.isArray(r[k]) && (r[k] as unknown[]).length > 0);
@@ -140,30 +161,17 @@ export class Alertmanager {
 
   /** The routes an alert with `labels` is sent along (in tree order), as `amtool config routes test` resolves them. */
   routes(labels: Labels): MatchedRoute[] {
-    const root = this.config.route;
-    const opts = (r: RouteConfig, parent: MatchedRoute | undefined, id: string): MatchedRoute => {
-      const groupBy = r.group_by ? (r.group_by.includes('...') ? 'all' : r.group_by) : (parent?.groupBy ?? []);
-      return {
-        id,
-        receiver: r.receiver ?? parent?.receiver ?? '',
-        groupBy,
-        groupWaitS: r.group_wait ? seconds(r.group_wait) : (parent?.groupWaitS ?? 30),
-        groupIntervalS: r.group_interval ? seconds(r.group_interval) : (parent?.groupIntervalS ?? 300),
-        repeatIntervalS: r.repeat_interval ? seconds(r.repeat_interval) : (parent?.repeatIntervalS ?? 4 * 3600),
-      };
-    };
-    const match = (r: RouteConfig, self: MatchedRoute): MatchedRoute[] | undefined => {
-      if (!matchesAll(routeMatchers(r), labels)) return undefined;
+    const match = (r: Route): MatchedRoute[] | undefined => {
+      if (!matchesAll(r.matchers, labels)) return undefined;
       const all: MatchedRoute[] = [];
-      for (const [i, child] of (r.routes ?? []).entries()) {
-        const m = match(child, opts(child, self, `${self.id}.${i}`));
+      for (const child of r.routes) {
+        const m = match(child);
         if (m) all.push(...m);
         if (m && !child.continue) break;
       }
-      return all.length ? all : [self];
+      return all.length ? all : [r.matched];
     };
-    // The root route matches every alert (its matchers, if any, are ignored by Alertmanager).
-    return match({ ...root, matchers: [], match: undefined, match_re: undefined }, opts(root, undefined, '0')) ?? [];
+    return match(this.root) ?? [];
   }
 
   /** Whether an alert with `labels` is muted at an instant when the alerts `firing` fire (inhibit.go `Mutes`). */

@@ -21,7 +21,7 @@
 import type { Catalog } from '../catalog/model';
 import { Episode, Labels, runAlertRule } from './alert-state';
 import { labelsKey } from '../label-matchers';
-import { Alertmanager, AlertmanagerConfig, AmAlert, Notification, simulateNotifications } from '../alertmanager-model';
+import { AmAlert, Notification, simulateNotifications } from '../alertmanager-model';
 import { inlineRecords, normalizeExpr, recordSelector, recordsUsed, selectorUses } from './promql';
 import { BacktestError, oneLine, PrometheusClient } from './prometheus';
 import { AlertRule, EnvironmentRules, exportedRules, RecordingRule } from './rules';
@@ -232,8 +232,8 @@ export async function backtest(opts: BacktestOptions): Promise<BacktestReport> {
   const inhibitors: BacktestReport['inhibitors'] = [];
   for (const side of ['base', 'head'] as const) {
     for (const env of side === 'head' ? head : base) {
-      if (!env.alertmanager) continue;
-      const am = new Alertmanager(env.alertmanager as AlertmanagerConfig);
+      const am = env.alertmanager;
+      if (!am) continue;
       const mine = targets.filter((t) => t.side === side && t.env === env);
       for (const s of env.alerts) {
         if (mine.some((t) => t.rule === s)) continue;
@@ -330,8 +330,8 @@ export async function backtest(opts: BacktestOptions): Promise<BacktestReport> {
   const notifications = new Map<string, Notification[]>();
   for (const side of ['base', 'head'] as const) {
     for (const env of side === 'head' ? head : base) {
-      if (!env.alertmanager) continue;
-      const am = new Alertmanager(env.alertmanager as AlertmanagerConfig);
+      const am = env.alertmanager;
+      if (!am) continue;
       const byKey = new Map<string, AmAlert>();
       for (const { plan, run } of runs) {
         if (plan.side !== side || plan.env !== env.environment) continue;

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import type { Catalog } from '../catalog/model';
 import { renderExport } from '../export';
 import { seconds } from '../duration';
+import { Alertmanager, readAlertmanager } from '../alertmanager-model';
 
 /** Prometheus's evaluation interval when a group sets none (the global default, `1m`). */
 export const DEFAULT_INTERVAL_S = 60;
@@ -36,8 +37,8 @@ export interface EnvironmentRules {
   environment: string;
   alerts: AlertRule[];
   records: RecordingRule[];
-  /** The environment's Alertmanager configuration (parsed `alertmanager.yml`), when the catalog has one. */
-  alertmanager?: unknown;
+  /** The environment's Alertmanager (its exported `alertmanager.yml`, read once), when the catalog has one. */
+  alertmanager?: Alertmanager;
 }
 
 interface RawRule {
@@ -83,7 +84,7 @@ export function exportedRules(c: Catalog, environments?: string[]): EnvironmentR
     if (rules === undefined) throw new Error(`the export has no rules for environment ${env}`);
     const r = parseRuleFile(rules, env);
     const am = files.get(`${env}/alertmanager/alertmanager.yml`);
-    if (am !== undefined) r.alertmanager = parse(am);
+    if (am !== undefined) r.alertmanager = readAlertmanager(am);
     return r;
   });
 }
