@@ -14,7 +14,7 @@ import { loadCatalog } from '../lib/catalog/load';
 import { renderExport, writeFiles } from '../lib/export';
 import { allAlerts, resolveEnvironment } from '../lib/catalog/resolve';
 import { renderRuleGroups, PromAlertingRule } from '../lib/render/prometheus-rules';
-import { ALWAYS_FIRING } from '../lib/catalog/crosscheck';
+import { ALWAYS_FIRING } from '../lib/catalog/names';
 import { LIVE_ALERTS, copyCatalog, edit, requireBinary, tempDir } from './helpers';
 
 const catalog = loadCatalog(LIVE_ALERTS);

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { LocalBackend, TerraformElement, TerraformStack } from 'cdktf';
 import { prepareStack, toTerraform } from '../constructs/synthesis';
 import { applyStateBackend, stateBackendFromEnv } from './backend';
+import { countResources } from './summary';
 
 /** What every DeltaCrown stack knows: the environment it belongs to. */
 export interface DeltaCrownStackProps {
@@ -43,7 +44,7 @@ export abstract class DeltaCrownStack extends TerraformStack {
     const prepared = this.prepared;
     this.prepared = undefined;
     const tf = toTerraform(this, prepared);
-    this.synthesizedResources = [tf.resource, tf.data].reduce((n, block) => n + Object.values(block ?? {}).reduce((m: number, byName) => m + Object.keys(byName as object).length, 0), 0);
+    this.synthesizedResources = countResources(tf);
     return tf;
   }
 }

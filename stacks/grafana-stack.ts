@@ -65,7 +65,7 @@ export class GrafanaStack extends DeltaCrownStack {
       smAccessToken: v.grafana_sm_access_token.stringValue,
     });
 
-    this.folder = new Folder(this, 'folder', { uid: `${spec.folder.uid}${rendered.plan.nameSuffix}`, title: spec.folder.title, preventDestroyIfNotEmpty: true });
+    this.folder = new Folder(this, 'folder', { uid: spec.folder.uid, title: spec.folder.title, preventDestroyIfNotEmpty: true });
 
     for (const d of rendered.dashboards) {
       this.dashboards.push(

@@ -18,9 +18,13 @@ export function synthesized(outdir: string): { stacks: string[]; resources: numb
   const dir = path.join(outdir, 'stacks');
   const stacks = fs.readdirSync(dir).sort();
   let resources = 0;
-  for (const s of stacks) {
-    const tf = JSON.parse(fs.readFileSync(path.join(dir, s, 'cdk.tf.json'), 'utf8'));
-    for (const block of [tf.resource ?? {}, tf.data ?? {}]) for (const byName of Object.values(block)) resources += Object.keys(byName as object).length;
-  }
+  for (const s of stacks) resources += countResources(JSON.parse(fs.readFileSync(path.join(dir, s, 'cdk.tf.json'), 'utf8')));
   return { stacks, resources };
+}
+
+/** Resources and data sources of a stack's Terraform JSON. */
+export function countResources(tf: { resource?: object; data?: object }): number {
+  let n = 0;
+  for (const block of [tf.resource ?? {}, tf.data ?? {}]) for (const byName of Object.values(block)) n += Object.keys(byName as object).length;
+  return n;
 }

@@ -46,7 +46,7 @@ export interface RuleTiming {
 
 
 /** The alert's labels for a series of the condition, as `Eval` builds them. */
-export function alertLabels(series: Labels, rule: RuleTiming): Labels {
+function alertLabels(series: Labels, rule: RuleTiming): Labels {
   const out: Labels = { ...series };
   delete out.__name__;
   for (const [k, v] of Object.entries(rule.labels)) out[k] = v;

@@ -164,7 +164,7 @@ interface Coverage {
 }
 
 /** Parses the time part of Prometheus's `storageRetention` ("15d", "15d or 10GiB", "10GiB") to seconds. */
-export function retentionSeconds(text: string | undefined): number | undefined {
+function retentionSeconds(text: string | undefined): number | undefined {
   for (const part of (text ?? '').split(/\s+or\s+/)) {
     try {
       return seconds(part.trim());

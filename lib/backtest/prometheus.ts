@@ -9,7 +9,7 @@ import type { Labels } from './alert-state';
 import { labelsKey } from '../label-matchers';
 
 /** Prometheus refuses a range query of more than 11 000 points per series (`exceeded maximum resolution`). */
-export const PROMETHEUS_MAX_POINTS = 11000;
+const PROMETHEUS_MAX_POINTS = 11000;
 
 /** What the backtest reports to people as a failure of its input (server, range, options), not as a crash. */
 export class BacktestError extends Error {}

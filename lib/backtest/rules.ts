@@ -9,7 +9,7 @@ import { seconds } from '../duration';
 import { Alertmanager, readAlertmanager } from '../alertmanager-model';
 
 /** Prometheus's evaluation interval when a group sets none (the global default, `1m`). */
-export const DEFAULT_INTERVAL_S = 60;
+const DEFAULT_INTERVAL_S = 60;
 
 export interface RecordingRule {
   record: string;

@@ -20,7 +20,6 @@ import { seconds } from '../duration';
 import { fmt } from '../num';
 
 import { ALWAYS_FIRING, SERVICES_PLACEHOLDER, SLO_RECORDS, sloRecordName, sloWindows, WINDOW_PLACEHOLDER } from './names';
-export { ALWAYS_FIRING, SERVICES_PLACEHOLDER, SLO_RECORDS, sloRecordName, sloWindows, WINDOW_PLACEHOLDER };
 
 export function crossCheck(c: Catalog): CatalogIssue[] {
   const issues: CatalogIssue[] = [];

@@ -17,17 +17,3 @@ function entry(c: Catalog, environment: string) {
 export function environmentName(c: Catalog, environment: string, base: string): string {
   return `${base}${entry(c, environment).name_suffix}`;
 }
-
-/** The kubeconfig context of an environment (catalog.yml `kubernetes.context`); synth refuses an empty one. */
-export function kubeContext(c: Catalog, environment: string): string {
-  const ctx = entry(c, environment).kubernetes.context;
-  if (!ctx) throw new Error(`environment ${environment} has no kubernetes.context: the Kubernetes provider would use whatever context is current`);
-  return ctx;
-}
-
-/** The Grafana URL of an environment (dashboards.yml `grafana.urls`); synth refuses a missing one. */
-export function grafanaUrl(c: Catalog, environment: string): string {
-  const url = c.dashboards?.grafana.urls[environment];
-  if (!url) throw new Error(`environment ${environment} has no Grafana URL in dashboards.yml: the Grafana provider would use whatever GRAFANA_URL says`);
-  return url.replace(/\/+$/, '');
-}

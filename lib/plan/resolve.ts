@@ -10,7 +10,7 @@ import { onCallEnvironment, resolveOnCall } from '../catalog/resolve-oncall';
 import { detectionOf } from '../catalog/detection';
 import { dashboardForFamily, dashboardUrl } from '../catalog/dashboards';
 import { alertFamilies, SLO_FAMILY } from '../catalog/crosscheck-dashboards';
-import { SERVICES_PLACEHOLDER } from '../catalog/crosscheck';
+import { SERVICES_PLACEHOLDER } from '../catalog/names';
 import { runbookReferences } from '../catalog/crosscheck-runbook';
 import { environmentName } from '../catalog/environment-names';
 import { planPagerDuty } from './pagerduty';
@@ -118,7 +118,7 @@ function dashboardsPlan(c: Catalog, name: string, families: FamilyPlan[]): Dashb
   const url = d.grafana.urls[name];
   return {
     ...(url ? { grafanaUrl: url.replace(/\/+$/, '') } : {}),
-    folder: d.grafana.folder,
+    folder: { ...d.grafana.folder, uid: environmentName(c, name, d.grafana.folder.uid) },
     dashboards: d.dashboards.map((spec) => {
       const u = dashboardUrl(c, name, spec.uid);
       return { spec, uid: environmentName(c, name, spec.uid), ...(u ? { url: u } : {}), families: families.filter((f) => f.dashboard === spec.uid).map((f) => f.family) };

@@ -34,13 +34,12 @@ export interface ResolvedCheck {
 }
 
 /**
- * The checks of one environment. `baseUrl` replaces the environment's base URL (end-to-end tests point the checks
- * at a local server). Empty when the catalog has no synthetics file.
+ * The checks of one environment. Empty when the catalog has no synthetics file; `withBaseUrl` points them elsewhere.
  */
-export function resolveChecks(c: Catalog, environment: string, baseUrl?: string): ResolvedCheck[] {
+export function resolveChecks(c: Catalog, environment: string): ResolvedCheck[] {
   const s = c.synthetics;
   if (!s) return [];
-  const base = (baseUrl ?? s.base_urls[environment])?.replace(/\/+$/, '');
+  const base = s.base_urls[environment]?.replace(/\/+$/, '');
   if (!base) throw new Error(`synthetics: no base URL for environment ${environment}`);
   return s.checks.map((chk) => {
     const frequency = chk.frequency ?? s.defaults.frequency;

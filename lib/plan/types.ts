@@ -114,6 +114,7 @@ export interface DashboardPlan {
 export interface DashboardsPlan {
   /** The environment's Grafana (dashboards.yml `grafana.urls`), without a trailing slash; the Grafana stack refuses none. */
   readonly grafanaUrl?: string;
+  /** The folder, its uid the environment's (`<uid><name_suffix>`). */
   readonly folder: DashboardsFile['grafana']['folder'];
   readonly dashboards: readonly DashboardPlan[];
   readonly limits: DashboardsFile['limits'];

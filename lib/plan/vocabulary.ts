@@ -4,7 +4,7 @@
  * read the plan and this vocabulary, never lib/catalog.
  */
 export { BURN_KINDS, BURN_WORD, burnAlertsOf, NON_NOTIFYING_SEVERITIES, SEVERITY_ORDER, severityRank } from '../catalog/model';
-export { SERVICES_PLACEHOLDER, SLO_RECORDS, sloRecordName } from '../catalog/crosscheck';
+export { SERVICES_PLACEHOLDER, SLO_RECORDS, sloRecordName } from '../catalog/names';
 export { SLO_FAMILY } from '../catalog/crosscheck-dashboards';
 export { selectedChecks, SYNTHETICS_FAMILY } from '../catalog/crosscheck-synthetics';
 export { formatValue } from '../catalog/resolve';

@@ -20,7 +20,7 @@ import type { FiringByTime } from '../simulate/promtool';
 import type { Outcome } from '../simulate/outcome';
 import { simulate } from '../simulate/simulate';
 import { notifiedText } from '../simulate/notify';
-import { at } from '../simulate/report';
+import { afterOnset as at } from '../simulate/outcome';
 
 export const SIMULATION_CLASSES = ['page lost', 'detection slower', 'starts paging', 'page gained', 'detection faster', 'changed'] as const;
 export type SimulationClass = (typeof SIMULATION_CLASSES)[number];

@@ -17,7 +17,7 @@ import type { Catalog } from '../catalog/model';
 import { BURN_KINDS, BURN_WORD, burnAlertsOf, severityRank } from '../catalog/model';
 import type { Expectation, Scenario } from '../catalog/schema-scenarios';
 import { PAGES_NONE } from '../catalog/schema-scenarios';
-import type { Labels } from '../label-matchers';
+import { Labels, labelsKey } from '../label-matchers';
 import { Alertmanager, groupOf, MatchedRoute } from '../alertmanager-model';
 import type { Notified } from './notify';
 import type { FiringByTime } from './promtool';
@@ -94,12 +94,6 @@ export interface Outcome {
   promtoolMs?: number;
 }
 
-const key = (l: Labels) =>
-  Object.keys(l)
-    .sort()
-    .map((k) => `${k}=${l[k]}`)
-    .join(',');
-
 function ref(l: Labels): AlertRef {
   return { alertname: l.alertname ?? '', severity: l.severity ?? '', service: l.service, labels: l };
 }
@@ -127,7 +121,7 @@ export function evaluate(
         if (!unjudged.has(rule.name)) unjudged.set(rule.name, { alertname: rule.name, window: rule.window, at: t - onset });
         continue;
       }
-      const id = key(labels);
+      const id = labelsKey(labels);
       if (!canonical.has(id)) canonical.set(id, labels);
       now.push(canonical.get(id)!);
       if (t < onset && !historyNoise.has(id)) historyNoise.set(id, ref(labels));
@@ -252,16 +246,19 @@ export function expectationText(e: Expectation): string {
   return `${e.firing}${svc} still firing at +${e.at}${where}`;
 }
 
-const fmt = (s: number) => (s < 0 ? `-${formatDuration(-s)}` : formatDuration(s));
+/** A time after the onset: `4m30s`, `0s`, `-2m` (before it). */
+export function afterOnset(s: number): string {
+  return s < 0 ? `-${formatDuration(-s)}` : formatDuration(s);
+}
 
 function check(e: Expectation, x: CheckContext): ExpectationResult {
   const text = expectationText(e);
   const svcOk = (a: AlertRef) => e.service === undefined || a.service === e.service;
   const describe = (ns: Notification[]) =>
-    ns.length ? ns.slice(0, 3).map((n) => `${n.alerts.map((a) => `${a.severity} ${a.alertname}`).join(', ')} at ${fmt(n.at)} (${n.notified.kind})`).join('; ') : 'none';
+    ns.length ? ns.slice(0, 3).map((n) => `${n.alerts.map((a) => `${a.severity} ${a.alertname}`).join(', ')} at ${afterOnset(n.at)} (${n.notified.kind})`).join('; ') : 'none';
   if (e.quiet) {
     const fired = new Map<string, string>();
-    x.judged.forEach((now, k) => now.forEach((a) => !fired.has(a.alertname) && fired.set(a.alertname, `${a.alertname} (${a.severity}) at ${fmt(k * x.step - x.onset)}`)));
+    x.judged.forEach((now, k) => now.forEach((a) => !fired.has(a.alertname) && fired.set(a.alertname, `${a.alertname} (${a.severity}) at ${afterOnset(k * x.step - x.onset)}`)));
     return fired.size ? { text, ok: false, detail: `fired: ${[...fired.values()].slice(0, 4).join(', ')}` } : { text, ok: true };
   }
   if (e.pages === PAGES_NONE) {
@@ -281,7 +278,7 @@ function check(e: Expectation, x: CheckContext): ExpectationResult {
     const hit = sent.find((n) => n.at <= within && n.alerts.some((a) => a.severity === sev && svcOk(a)));
     if (hit) return { text, ok: true };
     const late = sent.find((n) => n.alerts.some((a) => a.severity === sev && svcOk(a)));
-    return { text, ok: false, detail: late ? `the first ${sev} ${kind === 'pagerduty' ? 'page' : 'Slack message'} comes at ${fmt(late.at)}` : `got ${kind === 'pagerduty' ? 'pages' : 'Slack messages'}: ${describe(sent)}` };
+    return { text, ok: false, detail: late ? `the first ${sev} ${kind === 'pagerduty' ? 'page' : 'Slack message'} comes at ${afterOnset(late.at)}` : `got ${kind === 'pagerduty' ? 'pages' : 'Slack messages'}: ${describe(sent)}` };
   }
   const at = x.onset + seconds(e.at!);
   const k = Math.min(x.steps - 1, Math.floor(at / x.step));

@@ -1,13 +1,8 @@
 /** The simulation as a Markdown table (one row per scenario and environment) and as JSON. */
 import { formatDuration } from '../duration';
-import type { Outcome } from './outcome';
+import { afterOnset as at, Outcome } from './outcome';
 import { notifiedText } from './notify';
 import type { Simulation } from './simulate';
-
-/** A time after the onset: `4m30s`, `0s`, `-2m` (before it). */
-export function at(s: number): string {
-  return s < 0 ? `-${formatDuration(-s)}` : formatDuration(s);
-}
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 

@@ -274,8 +274,15 @@ function encode(x: SimSeries, t: Timeline): InputSeries[] {
   else {
     const name = x.labels.__name__;
     const bounds = [...x.buckets!, Infinity];
+    // The shares of every bucket at a p95, computed once per distinct p95 (it is constant over most of a scenario).
+    const sharesAt = new Map<number, number[]>();
+    const sharesOf = (p95: number) => {
+      let sh = sharesAt.get(p95);
+      if (!sh) sharesAt.set(p95, (sh = bucketShares(x.buckets!, p95)));
+      return sh;
+    };
     bounds.forEach((b, bi) => {
-      const share = (j: number) => (b === Infinity ? 1 : bucketShares(x.buckets!, x.p95![j])[bi]);
+      const share = (j: number) => (b === Infinity ? 1 : sharesOf(x.p95![j])[bi]);
       streams.push({ labels: { ...x.labels, __name__: `${name}_bucket`, le: b === Infinity ? '+Inf' : num(b) }, values: cumulative(x, t, share) });
     });
     streams.push({ labels: { ...x.labels, __name__: `${name}_count` }, values: cumulative(x, t, () => 1) });

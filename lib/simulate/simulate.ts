@@ -12,15 +12,15 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parse } from 'yaml';
 import type { Catalog } from '../catalog/model';
 import type { Scenario } from '../catalog/schema-scenarios';
 import { scenarioEnvironments } from '../catalog/crosscheck-scenarios';
-import { ALWAYS_FIRING } from '../catalog/crosscheck';
+import { ALWAYS_FIRING } from '../catalog/names';
 import { longestWindow } from '../catalog/detection';
 import { renderExport } from '../export';
 import { seconds } from '../duration';
 import { readAlertmanager } from '../alertmanager-model';
+import { EnvironmentRules, parseRuleFile } from '../backtest/rules';
 import { describeReceivers } from './notify';
 import { EnvironmentModel, evaluate, Outcome, RuleInfo } from './outcome';
 import { FiringByTime, parseFiring, PromtoolError, runPromtool, testFile } from './promtool';
@@ -57,16 +57,13 @@ export function libraryScenarios(c: Catalog): { scenario: Scenario; file: string
   return c.scenarioFiles.flatMap(({ source, data }) => data.scenarios.map((scenario) => ({ scenario, file: source.name })));
 }
 
-/** The exported rules of `environment` as the simulation needs them: every alerting rule's reach, and the heartbeat. */
-export function ruleInfo(rulesYaml: string): Map<string, RuleInfo> {
-  const doc = parse(rulesYaml) as { groups: { rules: { alert?: string; record?: string; expr: string; for?: string }[] }[] };
-  const rules = doc.groups.flatMap((g) => g.rules);
-  const records = new Map(rules.filter((r) => r.record).map((r) => [r.record!, r.expr] as const));
+/** The exported rules of an environment (read as the backtest reads them) as the simulation needs them: every alerting rule's reach, and the heartbeat. */
+function ruleInfo(rules: EnvironmentRules): Map<string, RuleInfo> {
+  const records = new Map(rules.records.map((r) => [r.record, r.expr] as const));
   const out = new Map<string, RuleInfo>();
-  for (const r of rules) {
-    if (!r.alert) continue;
+  for (const r of rules.alerts) {
     const window = longestWindow(r.expr, records);
-    const reach = window + (r.for ? seconds(r.for) : 0);
+    const reach = window + r.forS;
     const prev = out.get(r.alert);
     out.set(r.alert, { name: r.alert, window: Math.max(window, prev?.window ?? 0), reach: Math.max(reach, prev?.reach ?? 0), alwaysFiring: r.expr.trim() === ALWAYS_FIRING });
   }
@@ -116,7 +113,7 @@ export async function simulate(c: Catalog, opts: SimulateOptions = {}): Promise<
       fs.writeFileSync(ruleFile, rulesYaml);
       const am = readAlertmanager(amYaml);
       const evaluation = seconds(c.catalog.environments.find((e) => e.name === env)!.evaluation_interval);
-      models.set(env, { environment: env, evaluation, rules: ruleInfo(rulesYaml), am, notified: describeReceivers(c, env, am), ruleFile, rulesYaml });
+      models.set(env, { environment: env, evaluation, rules: ruleInfo(parseRuleFile(rulesYaml, env)), am, notified: describeReceivers(c, env, am), ruleFile, rulesYaml });
     }
     const cache = opts.cache ?? new Map<string, Promise<FiringByTime>>();
     let processes = 0;
