@@ -3,7 +3,7 @@
  * pkg/labels/matcher.go) and Prometheus's (`^(?s:re)$`, model/labels/regexp.go: `.` also matches a newline) told
  * apart; a missing label is the empty string; a label set's key does not depend on the order of its labels.
  */
-import { labelsKey, matches, matchesAll, matchesValue, parseMatcher, parseSelector } from '../lib/label-matchers';
+import { escapeRegex, labelsKey, matches, matchesAll, matchesValue, parseMatcher, parseSelector } from '../lib/label-matchers';
 
 describe('label matchers', () => {
   it('anchors regular expressions at both ends, in both dialects', () => {
@@ -30,6 +30,13 @@ describe('label matchers', () => {
     expect(matchesAll(sel.matchers, { __name__: 'http_requests_total', code: '503', route: '/api' }, 'prometheus')).toBe(true);
     expect(matchesAll(sel.matchers, { __name__: 'http_requests_total', code: '503', route: '/health' }, 'prometheus')).toBe(false);
     expect(matchesAll(sel.matchers, { __name__: 'other', code: '503' }, 'prometheus')).toBe(false);
+  });
+
+  it('escapes a literal for a regular expression: it then matches itself only', () => {
+    const literal = 'a.b*c+(d)|[e]{f}^$\\?';
+    const m = parseMatcher(`x=~${JSON.stringify(escapeRegex(literal))}`);
+    expect(matchesValue(m, literal)).toBe(true);
+    expect(matchesValue(m, 'aXb*c+(d)|[e]{f}^$\\?')).toBe(false);
   });
 
   it('keys a label set by its sorted names and quoted values', () => {

@@ -10,12 +10,9 @@
  * here and nowhere below. Credentials come from the environment only: PROMETHEUS_BEARER_TOKEN, or
  * PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { loadCatalog } from '../lib/catalog/load';
-import { CatalogError } from '../lib/catalog/errors';
 import type { Catalog } from '../lib/catalog/model';
-import { catalogAtRef } from '../lib/review/git';
+import { loadCatalogAtRef } from '../lib/review/git';
 import { AlertSelection, backtest } from '../lib/backtest/backtest';
 import { authFromEnv, PrometheusClient } from '../lib/backtest/prometheus';
 import { renderJson, renderMarkdown } from '../lib/backtest/report';
@@ -34,18 +31,11 @@ function positiveInt(options: Map<string, string | true>, name: string): number 
   return Number(v);
 }
 
-/** The catalog at a git ref, loaded (its runbook is not the subject); the temp copy is removed. */
+/** The catalog at a git ref (lib/review/git.ts), or an error saying why it cannot be read. */
 function baseCatalog(ref: string, catalogDir: string): Catalog {
-  const dir = catalogAtRef(ref, catalogDir);
-  if (!dir) throw new Error(`--base ${ref}: there is no ${catalogDir}/ directory at that ref`);
-  try {
-    return loadCatalog(dir, { runbook: false });
-  } catch (e) {
-    if (e instanceof CatalogError) throw new Error(`--base ${ref}: the catalog there does not load (${e.issues.length} error${e.issues.length === 1 ? '' : 's'}, first: ${e.issues[0].message})`);
-    throw e;
-  } finally {
-    fs.rmSync(path.dirname(dir), { recursive: true, force: true });
-  }
+  const at = loadCatalogAtRef(ref, catalogDir);
+  if ('problem' in at) throw new Error(`--base ${ref}: the catalog there does not load (${at.problem})`);
+  return at.catalog;
 }
 
 runCli(async () => {

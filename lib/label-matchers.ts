@@ -145,6 +145,11 @@ function anchored(re: string, dialect: Dialect = 'alertmanager'): RegExp {
   return r;
 }
 
+/** `s` as a literal inside a regular expression (JavaScript's, and RE2's as Prometheus and Alertmanager read them). */
+export function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** Whether `value` satisfies one matcher, its regular expression read as `dialect` reads it. */
 export function matchesValue(m: LabelMatcher, value: string, dialect: Dialect = 'alertmanager'): boolean {
   switch (m.op) {

@@ -20,7 +20,7 @@
  */
 import type { Catalog } from '../catalog/model';
 import { Episode, Labels, runAlertRule } from './alert-state';
-import { labelsKey } from '../label-matchers';
+import { escapeRegex, labelsKey } from '../label-matchers';
 import { AmAlert, Notification, simulateNotifications } from '../alertmanager-model';
 import { inlineRecords, normalizeExpr, recordSelector, recordsUsed, selectorUses } from './promql';
 import { BacktestError, oneLine, PrometheusClient } from './prometheus';
@@ -127,7 +127,7 @@ export interface BacktestReport {
 /** Name filter: exact names, `*` for any characters. */
 function nameFilter(only?: string[]): (name: string) => boolean {
   if (!only?.length) return () => true;
-  const res = only.map((p) => new RegExp(`^${p.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`));
+  const res = only.map((p) => new RegExp(`^${p.split('*').map((s) => escapeRegex(s)).join('.*')}$`));
   return (n) => res.some((r) => r.test(n));
 }
 

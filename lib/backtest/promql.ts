@@ -11,7 +11,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
 import { seconds } from '../duration';
-import { LabelMatcher, matchesValue, MatchOp } from '../label-matchers';
+import { escapeRegex, LabelMatcher, matchesValue, MatchOp } from '../label-matchers';
 import type { RecordingRule } from './rules';
 
 
@@ -181,11 +181,6 @@ export function selectorUses(expr: string): SelectorUse[] {
   return out;
 }
 
-/** Escapes a string for use as a literal inside an RE2 regular expression. */
-function regexLiteral(s: string): string {
-  return s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
-}
-
 /** The replacement of `label_replace` expands `$1`/`${name}`: a literal `$` is written `$$`. */
 function replacementLiteral(s: string): string {
   return s.replace(/\$/g, '$$$$');
@@ -195,7 +190,7 @@ const MARK = 'backtest_match';
 
 /** `e` filtered by a matcher on a label the expression's result carries (not a static label of the record). */
 function filtered(e: string, m: LabelMatcher): string {
-  const re = m.op === '=' || m.op === '!=' ? regexLiteral(m.value) : m.value;
+  const re = m.op === '=' || m.op === '!=' ? escapeRegex(m.value) : m.value;
   const marked = `label_replace(${e}, "${MARK}", "1", ${quote(m.name)}, ${quote(re)})`;
   const one = `label_replace(vector(1), "${MARK}", "1", "", "")`;
   const op = m.op === '=' || m.op === '=~' ? 'and' : 'unless';

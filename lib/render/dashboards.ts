@@ -17,6 +17,7 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import type { DashboardKind, DashboardSpec, EnvironmentPlan, FamilyPlan, ResolvedAlert, ResolvedCheck, Slo, Unit } from '../plan/types';
+import { escapeRegex } from '../label-matchers';
 import { burnAlertsOf, NON_NOTIFYING_SEVERITIES, selectedChecks, SLO_FAMILY, SLO_RECORDS, sloRecordName, SYNTHETICS_FAMILY } from '../plan/vocabulary';
 import { fmt } from '../num';
 import { FEATURE_FLAG_EXPECTED, FEATURE_FLAG_FAMILY } from '../plan/vocabulary';
@@ -581,10 +582,6 @@ function burnWindows(slo: Slo): string[] {
   return burnAlertsOf(slo)
     .flatMap(([, b]) => [b.long_window, b.short_window])
     .filter((w, i, all) => all.indexOf(w) === i);
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**

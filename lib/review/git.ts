@@ -3,6 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
+import { CatalogError } from '../catalog/errors';
+import { loadCatalog } from '../catalog/load';
+import type { Catalog } from '../catalog/model';
 
 function git(args: string[], cwd: string): Buffer {
   return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 2 ** 20 });
@@ -33,4 +36,22 @@ export function catalogAtRef(ref: string, catalogDir: string): string | undefine
   fs.renameSync(path.join(unpacked, rel), out);
   fs.rmSync(unpacked, { recursive: true, force: true });
   return out;
+}
+
+/**
+ * The catalog at a git ref, loaded without its runbook (the base's runbook anchors are not the subject of a review
+ * or a backtest); the temp copy is removed. What is wrong with it, when it cannot be loaded: no catalog directory
+ * there, or its catalog errors (how many, the first). Throws when the ref is unknown.
+ */
+export function loadCatalogAtRef(ref: string, catalogDir: string): { catalog: Catalog } | { problem: string } {
+  const dir = catalogAtRef(ref, catalogDir);
+  if (!dir) return { problem: `no ${catalogDir}/ directory there` };
+  try {
+    return { catalog: loadCatalog(dir, { runbook: false }) };
+  } catch (e) {
+    if (!(e instanceof CatalogError)) throw e;
+    return { problem: `${e.issues.length} catalog error${e.issues.length === 1 ? '' : 's'}, first: ${e.issues[0].message}` };
+  } finally {
+    if (dir) fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  }
 }

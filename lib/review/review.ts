@@ -1,13 +1,9 @@
 /** Builds the review of the working-tree catalog against the catalog at a git ref. */
-import { loadCatalog } from '../catalog/load';
-import { CatalogError } from '../catalog/errors';
 import type { Catalog } from '../catalog/model';
 import { resolveCatalog } from '../plan/resolve';
 import { diffItems } from './diff';
-import * as fs from 'fs';
-import * as path from 'path';
 import { FACETS, FacetContext, ReviewItem } from './facets';
-import { catalogAtRef } from './git';
+import { loadCatalogAtRef } from './git';
 import type { Review } from './report';
 import { simulationReview, SimulationReviewOptions } from './simulation';
 
@@ -31,21 +27,9 @@ export interface ReviewOptions {
  * library's detection and paging. The base is read into a temp directory that is removed afterwards.
  */
 export async function reviewAgainst(head: Catalog, baseRef: string, catalogDir: string, ctx: FacetContext, options: ReviewOptions = {}): Promise<Review> {
-  const dir = catalogAtRef(baseRef, catalogDir);
-  let base: Catalog | undefined;
-  let baseProblem: string | undefined;
-  if (!dir) baseProblem = `no ${catalogDir}/ directory there`;
-  else {
-    try {
-      // Only the catalog is read at the ref, not docs/: the base's runbook anchors are not the review's subject.
-      base = loadCatalog(dir, { runbook: false });
-    } catch (e) {
-      if (!(e instanceof CatalogError)) throw e;
-      baseProblem = `${e.issues.length} catalog error${e.issues.length === 1 ? '' : 's'}, first: ${e.issues[0].message}`;
-    } finally {
-      fs.rmSync(path.dirname(dir), { recursive: true, force: true });
-    }
-  }
+  const at = loadCatalogAtRef(baseRef, catalogDir);
+  const base = 'catalog' in at ? at.catalog : undefined;
+  const baseProblem = 'problem' in at ? at.problem : undefined;
   const review: Review = { base: baseRef, baseProblem, changes: diffItems(base ? reviewItems(base, ctx) : [], reviewItems(head, ctx)) };
   const sim = options.simulate ?? true;
   if (sim !== false && head.scenarioFiles.length) {

@@ -16,7 +16,7 @@
  * An evaluation where nothing fires passes and prints nothing. One process per scenario.
  */
 import { spawn } from 'child_process';
-import type { Labels } from '../label-matchers';
+import { escapeRegex, Labels } from '../label-matchers';
 import type { InputSeries } from './series';
 import { formatDuration, seconds } from '../duration';
 
@@ -36,7 +36,7 @@ export interface PromtoolTest {
 
 /** The promtool unit-test file (JSON, which is YAML) asking for the firing alerts at every evaluation. */
 export function testFile(t: PromtoolTest): string {
-  const ignore = t.ignore.length ? `, alertname!~"${t.ignore.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}"` : '';
+  const ignore = t.ignore.length ? `, alertname!~"${t.ignore.map((n) => escapeRegex(n)).join('|')}"` : '';
   const expr = `ALERTS{alertstate="firing"${ignore}}`;
   const tests = [];
   for (let at = 0; at <= t.end; at += t.step) tests.push({ expr, eval_time: formatDuration(at), exp_samples: [] });
