@@ -9,7 +9,7 @@
  *   their series over the range.
  */
 import { parser } from '@prometheus-io/lezer-promql';
-import type { SyntaxNode } from '@lezer/common';
+import type { SyntaxNode, Tree } from '@lezer/common';
 import { seconds } from '../duration';
 import { escapeRegex, LabelMatcher, matchesValue, MatchOp } from '../label-matchers';
 import type { RecordingRule } from './rules';
@@ -103,14 +103,17 @@ export function parseSelector(text: string): ParsedSelector {
   return found;
 }
 
-function checkSyntax(expr: string): void {
+/** The syntax tree of `expr`, parsed once; throws at the first syntax error. */
+function parsed(expr: string): Tree {
+  const tree = parser.parse(expr);
   let bad: number | undefined;
-  parser.parse(expr).iterate({
+  tree.iterate({
     enter: (n) => {
       if (n.type.isError && bad === undefined) bad = n.from;
     },
   });
   if (bad !== undefined) throw new Error(`PromQL syntax error at character ${bad + 1} of: ${expr}`);
+  return tree;
 }
 
 /** Seconds of an offset's duration text (`1w`, `-1h`, `1h30m`). */
@@ -158,9 +161,8 @@ function directModifiers(node: SyntaxNode): SyntaxNode[] {
 
 /** Every selector `expr` reads, with its total offset; `@` selectors are left out (they read one fixed instant). */
 export function selectorUses(expr: string): SelectorUse[] {
-  checkSyntax(expr);
   const out: SelectorUse[] = [];
-  parser.parse(expr).iterate({
+  parsed(expr).iterate({
     enter: (n) => {
       if (n.type.name !== 'VectorSelector') return undefined;
       let offsetS = 0;
@@ -233,6 +235,18 @@ export interface InlineOptions {
 
 const MAX_DEPTH = 16;
 
+const BY_NAME = new WeakMap<readonly RecordingRule[], Map<string, RecordingRule[]>>();
+/** The records by name (several records may share one), built once per list of records. */
+function recordsByName(records: readonly RecordingRule[]): Map<string, RecordingRule[]> {
+  let m = BY_NAME.get(records);
+  if (!m) {
+    m = new Map();
+    for (const r of records) m.set(r.record, [...(m.get(r.record) ?? []), r]);
+    BY_NAME.set(records, m);
+  }
+  return m;
+}
+
 /**
  * `expr` with every selector of a record that `opts.inline` picks replaced by the record's expression (recursively:
  * a record built on records is expanded down to what the history holds). A selector that names several records
@@ -240,11 +254,9 @@ const MAX_DEPTH = 16;
  */
 export function inlineRecords(expr: string, opts: InlineOptions, depth = 0): string {
   if (depth > MAX_DEPTH) throw new Error(`recording rules nest deeper than ${MAX_DEPTH} levels (a cycle?) in: ${expr}`);
-  checkSyntax(expr);
-  const byName = new Map<string, RecordingRule[]>();
-  for (const r of opts.records) byName.set(r.record, [...(byName.get(r.record) ?? []), r]);
+  const byName = recordsByName(opts.records);
   const edits: { from: number; to: number; text: string }[] = [];
-  parser.parse(expr).iterate({
+  parsed(expr).iterate({
     enter: (n) => {
       if (n.type.name !== 'VectorSelector') return undefined;
       const sel = parseSelectorNode(expr, n.node);
