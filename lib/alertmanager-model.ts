@@ -195,7 +195,7 @@ export class Alertmanager {
    * is empty unless the rule's expression names it (`sum by (service)`), then it may have any value.
    */
   mayInhibit(source: StaticAlert, target: StaticAlert): boolean {
-    const value = (a: StaticAlert, n: string): string | undefined => (n in a.labels ? a.labels[n] : new RegExp(`\\b${n}\\b`).test(a.expr) ? undefined : '');
+    const value = (a: StaticAlert, n: string): string | undefined => (n in a.labels ? a.labels[n] : wordPattern(n).test(a.expr) ? undefined : '');
     const may = (ms: LabelMatcher[], a: StaticAlert) =>
       ms.every((m) => {
         const v = value(a, m.name);
@@ -221,6 +221,14 @@ export function groupOf(route: MatchedRoute, labels: Labels): { labels: Labels; 
   const groupLabels: Record<string, string> = {};
   for (const [n, v] of Object.entries(labels)) if (route.groupBy === 'all' || route.groupBy.includes(n)) groupLabels[n] = v;
   return { labels: groupLabels, key: `${route.id}:${labelsKey(groupLabels)}` };
+}
+
+const WORDS = new Map<string, RegExp>();
+/** `\bname\b`, built once per label name (mayInhibit asks it for every pair of alerts). */
+function wordPattern(n: string): RegExp {
+  let re = WORDS.get(n);
+  if (!re) WORDS.set(n, (re = new RegExp(`\\b${n}\\b`)));
+  return re;
 }
 
 /** An alerting rule as known before evaluation: its labels (with `alertname`) and its expression. */
